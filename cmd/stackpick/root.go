@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/stackpick/stackpick/cmd/internal/iostreams"
+	"github.com/stackpick/stackpick/cmd/internal/prompt"
+	"github.com/stackpick/stackpick/generator/catalog"
+	"github.com/stackpick/stackpick/templates"
+)
+
+// version is the tool's version; release builds set it with -ldflags "-X main.version=...".
+var version = "0.1.0"
+
+// env is what commands get from the outside world; tests build their own.
+type env struct {
+	io        *iostreams.IOStreams
+	lookupEnv func(string) (string, bool)
+	prompter  func() prompt.Prompter
+	catalog   func() (*catalog.Catalog, error)
+}
+
+func newSystemEnv() *env {
+	return &env{
+		io:        iostreams.System(),
+		lookupEnv: os.LookupEnv,
+		prompter:  prompt.New,
+		catalog:   func() (*catalog.Catalog, error) { return catalog.Load(templates.FS()) },
+	}
+}
+
+// run executes one command line and returns its exit code. Errors are printed and
+// mapped to exit codes here and nowhere else.
+func run(args []string, e *env) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if strings.HasPrefix(err.Error(), "unknown command") {
+		err = &usageError{err}
+	}
+	code := exitCode(err)
+	if code == exitInterrupted {
+		fmt.Fprintln(e.io.ErrOut, "stackpick: interrupted; nothing was written")
+	} else {
+		fmt.Fprintf(e.io.ErrOut, "stackpick: %v\n", err)
+		if code == exitUsage {
+			if c, _, ferr := root.Find(args); ferr == nil && c != nil {
+				fmt.Fprintf(e.io.ErrOut, "Run '%s --help' for usage.\n", c.CommandPath())
+			}
+		}
+	}
+	return code
+}
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "stackpick",
+		Short: "Pick Node.js or Python for a web backend, see why, and generate a starter project",
+		Long: `stackpick asks a few questions about a planned web backend, recommends Node.js or
+Python by the criteria of a published comparison of the two, explains why, and
+generates a production-grade starter project: an Express app on Node's event loop,
+or an asyncio FastAPI app. Both serve the same HTTP API.
+
+Answers come from, in this order: --set key=value (and --stack/--template), an
+answers file (--answers), STACKPICK_<KEY> environment variables, a prompt (only on
+a terminal), the default (only with --yes). Without a terminal a missing answer is
+an error, never a hanging prompt.
+
+` + exitCodesHelp,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version,
+	}
+	root.SetVersionTemplate("stackpick {{.Version}}\n")
+	root.SetOut(e.io.Out)
+	root.SetErr(e.io.ErrOut)
+	root.SetIn(e.io.In)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
+	root.AddCommand(
+		newNewCmd(e),
+		newRecommendCmd(e),
+		newTemplatesCmd(e),
+		newSchemaCmd(e),
+		newVersionCmd(e),
+	)
+	for _, c := range root.Commands() {
+		c.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
+	}
+	return root
+}
+
+// argsUsage wraps a cobra argument validator so a wrong argument count is a usage error.
+func argsUsage(v cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if err := v(c, args); err != nil {
+			return &usageError{err}
+		}
+		return nil
+	}
+}

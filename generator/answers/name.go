@@ -1,0 +1,90 @@
+package answers
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// NameRule is the project-name rule in words, for messages and help.
+const NameRule = "lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most 64 characters"
+
+const maxNameLen = 64
+
+var nameRE = regexp.MustCompile(`^[a-z](?:[a-z0-9-]*[a-z0-9])?$`)
+
+// ValidateName checks that name works as an npm package name and as a Python
+// distribution name, and that its import package neither is a Python keyword nor
+// shadows a standard-library module.
+func ValidateName(name string) error {
+	return validateName(name, nil)
+}
+
+func validateName(name string, reserved []string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("the name is empty; use %s", NameRule)
+	case len(name) > maxNameLen:
+		return fmt.Errorf("the name has %d characters, more than %d; try %q", len(name), maxNameLen, SuggestName(name))
+	case !nameRE.MatchString(name):
+		return fmt.Errorf("use %s; try %q", NameRule, SuggestName(name))
+	case pythonReserved[PackageName(name)]:
+		return fmt.Errorf("the Python package %q would shadow a standard-library module or keyword; try %q", PackageName(name), name+"-app")
+	case slices.Contains(reserved, name):
+		return fmt.Errorf("the name %q is a dependency of the generated project; try %q", name, name+"-app")
+	}
+	return nil
+}
+
+// PackageName derives the Python import package from a valid project name.
+func PackageName(name string) string {
+	return strings.ReplaceAll(name, "-", "_")
+}
+
+// SuggestName turns any text (a folder name, a typo) into a valid project name.
+func SuggestName(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	name := strings.Trim(b.String(), "-")
+	if name != "" && (name[0] < 'a' || name[0] > 'z') {
+		name = "app-" + name
+	}
+	if len(name) > maxNameLen {
+		name = strings.TrimRight(name[:maxNameLen], "-")
+	}
+	if name == "" {
+		return "my-backend"
+	}
+	if pythonReserved[PackageName(name)] {
+		name += "-app"
+	}
+	return name
+}
+
+const maxDescriptionLen = 500
+
+// ValidateDescription accepts any valid UTF-8 text without NUL of at most 500
+// characters; the templates escape it for every file syntax.
+func ValidateDescription(s string) error {
+	switch {
+	case !utf8.ValidString(s):
+		return errors.New("the text is not valid UTF-8")
+	case strings.ContainsRune(s, 0):
+		return errors.New("the text contains a NUL character")
+	case utf8.RuneCountInString(s) > maxDescriptionLen:
+		return fmt.Errorf("the text has %d characters, more than %d", utf8.RuneCountInString(s), maxDescriptionLen)
+	}
+	return nil
+}

@@ -1,0 +1,197 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// Apply writes the plan. Every file is first written into a staging folder next to the
+// target (so on the same file system), then moved into place: the whole folder with
+// one rename when the target is missing or empty, file by file otherwise. On any error
+// or when ctx is cancelled, what was moved is moved back, staging is removed, and the
+// target is as it was. Check must have been called.
+func Apply(ctx context.Context, p *Plan) (err error) {
+	target := filepath.Clean(p.Target)
+	parent := filepath.Dir(target)
+	made, err := mkdirAllTracked(parent)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", parent, err)
+	}
+	defer func() {
+		if err != nil {
+			removeDirs(made)
+		}
+	}()
+	stage, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".stackpick-*")
+	if err != nil {
+		return fmt.Errorf("create staging folder in %s: %w", parent, err)
+	}
+	defer os.RemoveAll(stage)
+
+	if err := writeStage(ctx, stage, p); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p.targetState != targetNonEmpty {
+		return moveWhole(stage, target, p.targetState)
+	}
+	return moveEach(ctx, stage, target, p)
+}
+
+// writeStage writes every file that is not skipped into the staging folder.
+func writeStage(ctx context.Context, stage string, p *Plan) error {
+	for _, f := range p.Files {
+		if f.Action == Skip {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		dst := filepath.Join(stage, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return fmt.Errorf("write %s: %w", f.Path, err)
+		}
+		if err := writeFile(dst, f.Data, f.Mode); err != nil {
+			return fmt.Errorf("write %s: %w", f.Path, err)
+		}
+	}
+	return nil
+}
+
+// writeFile writes data with exactly mode (not narrowed by the umask), so the same
+// answers give the same project on every machine.
+func writeFile(path string, data []byte, mode fs.FileMode) error {
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	if err != nil {
+		return err
+	}
+	_, werr := fh.Write(data)
+	cerr := fh.Close()
+	if werr != nil {
+		return werr
+	}
+	if cerr != nil {
+		return cerr
+	}
+	return os.Chmod(path, mode)
+}
+
+// moveWhole renames the staging folder to the target. An empty target folder is
+// replaced (rename(2) allows it) and keeps its mode.
+func moveWhole(stage, target string, state targetState) error {
+	mode := fs.FileMode(0o755)
+	if state == targetEmpty {
+		if info, err := os.Stat(target); err == nil {
+			mode = info.Mode().Perm()
+		}
+	}
+	if err := os.Chmod(stage, mode); err != nil {
+		return fmt.Errorf("prepare %s: %w", target, err)
+	}
+	if err := os.Rename(stage, target); err != nil {
+		if errors.Is(err, fs.ErrExist) || isNotEmpty(err) {
+			// Someone else wrote into the target since Check looked.
+			return &ConflictError{Target: target, Reason: "was filled by another process while this project was being prepared; nothing was written"}
+		}
+		return fmt.Errorf("move the project into %s: %w", target, err)
+	}
+	return nil
+}
+
+// moveEach moves staged files into a non-empty target one by one, keeping what it
+// replaces in the staging folder so that a failure can put it all back.
+func moveEach(ctx context.Context, stage, target string, p *Plan) (err error) {
+	backup := filepath.Join(stage, ".stackpick-backup")
+	var undo []func()
+	defer func() {
+		if err != nil {
+			for i := len(undo) - 1; i >= 0; i-- {
+				undo[i]()
+			}
+		}
+	}()
+	for _, f := range p.Files {
+		if f.Action == Skip {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		src := filepath.Join(stage, filepath.FromSlash(f.Path))
+		dst := filepath.Join(target, filepath.FromSlash(f.Path))
+		made, err := mkdirAllTracked(filepath.Dir(dst))
+		if err != nil {
+			return fmt.Errorf("write %s: %w", f.Path, err)
+		}
+		undo = append(undo, func() { removeDirs(made) })
+		if f.Action == Overwrite {
+			saved := filepath.Join(backup, filepath.FromSlash(f.Path))
+			if err := os.MkdirAll(filepath.Dir(saved), 0o700); err != nil {
+				return fmt.Errorf("back up %s: %w", f.Path, err)
+			}
+			if err := os.Rename(dst, saved); err != nil {
+				return fmt.Errorf("back up %s: %w", f.Path, err)
+			}
+			undo = append(undo, func() { os.Rename(saved, dst) })
+		}
+		if f.Action == Create {
+			// Refuse to replace a file that appeared since Check: link(2) fails if
+			// dst exists, where rename would silently replace it.
+			if err := os.Link(src, dst); err != nil {
+				if errors.Is(err, fs.ErrExist) {
+					return &ConflictError{Target: target, Reason: fmt.Sprintf("%s appeared while the project was being prepared; nothing was changed", f.Path)}
+				}
+				return fmt.Errorf("write %s: %w", f.Path, err)
+			}
+			undo = append(undo, func() { os.Remove(dst) })
+			continue
+		}
+		if err := os.Rename(src, dst); err != nil {
+			return fmt.Errorf("write %s: %w", f.Path, err)
+		}
+		undo = append(undo, func() { os.Remove(dst) })
+	}
+	return nil
+}
+
+// mkdirAllTracked creates dir and its missing parents and returns the ones it made,
+// deepest last, so a failed run can remove exactly those.
+func mkdirAllTracked(dir string) ([]string, error) {
+	var missing []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	var made []string
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			removeDirs(made)
+			return nil, err
+		}
+		made = append(made, missing[i])
+	}
+	return made, nil
+}
+
+// removeDirs removes folders made by mkdirAllTracked, deepest first, if still empty.
+func removeDirs(made []string) {
+	for i := len(made) - 1; i >= 0; i-- {
+		os.Remove(made[i])
+	}
+}
+
+func isNotEmpty(err error) bool { return errors.Is(err, syscall.ENOTEMPTY) }

@@ -1,0 +1,260 @@
+// Package catalog reads the templates' manifests from a file system (the embedded
+// templates in the binary, a folder in tests) and finds templates by id or stack.
+package catalog
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"text/template"
+
+	"github.com/stackpick/stackpick/generator/render"
+	"go.yaml.in/yaml/v3"
+)
+
+// ManifestName is the file that makes a folder a template.
+const ManifestName = "manifest.yml"
+
+// FilesDir holds the project files of a template.
+const FilesDir = "files"
+
+// Manifest describes one template.
+type Manifest struct {
+	ID          string `yaml:"id"`
+	Stack       string `yaml:"stack"`
+	Framework   string `yaml:"framework"`
+	Language    string `yaml:"language"`
+	Description string `yaml:"description"`
+	Port        int    `yaml:"port"`
+	Options     []string
+	Features    []string
+	// ReservedNames cannot be project names (the project depends on packages of
+	// those names).
+	ReservedNames []string   `yaml:"reserved_names"`
+	Files         []FileRule `yaml:"files"`
+	Steps         Steps      `yaml:"steps"`
+}
+
+// FileRule is a manifest's rule for an output path; see render.Rule.
+type FileRule struct {
+	Path string `yaml:"path"`
+	When string `yaml:"when"`
+	Mode string `yaml:"mode"`
+}
+
+// Steps are the commands run in a generated project, as argument lists.
+type Steps struct {
+	Install [][]string `yaml:"install"`
+	Lint    [][]string `yaml:"lint"`
+	Test    [][]string `yaml:"test"`
+	Start   []string   `yaml:"start"`
+}
+
+// Template is a manifest with its files.
+type Template struct {
+	Manifest
+	Files  fs.FS  // the files/ folder
+	Digest string // "sha256:" over the template's paths and contents
+	rules  []render.Rule
+}
+
+// Catalog is every template, sorted by id.
+type Catalog struct {
+	Templates []*Template
+}
+
+// Load reads every folder of fsys that holds a manifest.
+func Load(fsys fs.FS) (*Catalog, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	c := &Catalog{}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		if _, err := fs.Stat(fsys, path.Join(e.Name(), ManifestName)); err != nil {
+			continue
+		}
+		t, err := loadTemplate(fsys, e.Name())
+		if err != nil {
+			return nil, err
+		}
+		if c.ByID(t.ID) != nil {
+			return nil, fmt.Errorf("catalog: template id %q is used twice", t.ID)
+		}
+		c.Templates = append(c.Templates, t)
+	}
+	sort.Slice(c.Templates, func(i, j int) bool { return c.Templates[i].ID < c.Templates[j].ID })
+	return c, nil
+}
+
+func loadTemplate(fsys fs.FS, dir string) (*Template, error) {
+	raw, err := fs.ReadFile(fsys, path.Join(dir, ManifestName))
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
+	var m Manifest
+	dec := yaml.NewDecoder(strings.NewReader(string(raw)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("catalog: %s/%s: %w", dir, ManifestName, err)
+	}
+	if m.ID == "" || m.Stack == "" || m.Port == 0 {
+		return nil, fmt.Errorf("catalog: %s/%s: id, stack and port are required", dir, ManifestName)
+	}
+	files, err := fs.Sub(fsys, path.Join(dir, FilesDir))
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %s: %w", dir, err)
+	}
+	t := &Template{Manifest: m, Files: files}
+	for _, r := range m.Files {
+		rule := render.Rule{Path: r.Path, When: r.When}
+		if r.When != "" && !slices.Contains(m.Features, r.When) {
+			return nil, fmt.Errorf("catalog: %s: rule for %s names feature %q, not in features %v", dir, r.Path, r.When, m.Features)
+		}
+		if r.Mode != "" {
+			mode, err := strconv.ParseUint(r.Mode, 8, 32)
+			if err != nil || mode > 0o777 {
+				return nil, fmt.Errorf("catalog: %s: rule for %s: mode %q is not an octal permission like \"0755\"", dir, r.Path, r.Mode)
+			}
+			rule.Mode = fs.FileMode(mode)
+		}
+		t.rules = append(t.rules, rule)
+	}
+	if t.Digest, err = digest(fsys, dir); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// digest hashes every path and content of the template folder in sorted order, so it
+// changes exactly when the template does.
+func digest(fsys fs.FS, dir string) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", strings.TrimPrefix(p, dir+"/"), len(b))
+		h.Write(b)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("catalog: digest %s: %w", dir, err)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ByID returns the template with id, or nil.
+func (c *Catalog) ByID(id string) *Template {
+	for _, t := range c.Templates {
+		if t.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// ForStack returns the first template (by id) of a stack, or nil.
+func (c *Catalog) ForStack(stack string) *Template {
+	for _, t := range c.Templates {
+		if t.Stack == stack {
+			return t
+		}
+	}
+	return nil
+}
+
+// Stacks lists the stacks the templates provide, sorted.
+func (c *Catalog) Stacks() []string {
+	var out []string
+	for _, t := range c.Templates {
+		if !slices.Contains(out, t.Stack) {
+			out = append(out, t.Stack)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IDs lists the template ids, sorted.
+func (c *Catalog) IDs() []string {
+	out := make([]string, len(c.Templates))
+	for i, t := range c.Templates {
+		out[i] = t.ID
+	}
+	return out
+}
+
+// Features lists every feature any template supports, in first-seen order.
+func (c *Catalog) Features() []string {
+	var out []string
+	for _, t := range c.Templates {
+		for _, f := range t.Features {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// ReservedNames lists every template's reserved names.
+func (c *Catalog) ReservedNames() []string {
+	var out []string
+	for _, t := range c.Templates {
+		out = append(out, t.ReservedNames...)
+	}
+	return out
+}
+
+// Render renders the template's files for data.
+func (t *Template) Render(data render.Data) ([]render.File, error) {
+	return render.Render(t.Files, t.rules, data)
+}
+
+// Data builds the template data for the given answers.
+func (t *Template) Data(name, pkg, description string, features []string) render.Data {
+	fm := make(map[string]bool, len(t.Features))
+	for _, f := range t.Features {
+		fm[f] = slices.Contains(features, f)
+	}
+	return render.Data{
+		Name: name, Package: pkg, Description: description, Port: t.Port,
+		Features: fm, Stack: t.Stack, TemplateID: t.ID,
+	}
+}
+
+// Command renders one step's arguments (they may use the template data, e.g.
+// "{{ .Package }}").
+func Command(argv []string, data render.Data) ([]string, error) {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		if !strings.Contains(a, "{{") {
+			out[i] = a
+			continue
+		}
+		t, err := template.New("step").Option("missingkey=error").Parse(a)
+		if err != nil {
+			return nil, fmt.Errorf("step %q: %w", a, err)
+		}
+		var b strings.Builder
+		if err := t.Execute(&b, data); err != nil {
+			return nil, fmt.Errorf("step %q: %w", a, err)
+		}
+		out[i] = b.String()
+	}
+	return out, nil
+}

@@ -1,0 +1,209 @@
+// Package generator holds the Plan (the whole project, rendered in memory, with what
+// will happen to each file) and Apply, which writes a Plan so that a failure or an
+// interrupt leaves the target folder as it was.
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/stackpick/stackpick/generator/render"
+)
+
+// Policy says what to do when the target folder already has files.
+type Policy string
+
+// The conflict policies.
+const (
+	PolicyError     Policy = "error"     // refuse a non-empty target
+	PolicySkip      Policy = "skip"      // keep existing files, write the others
+	PolicyOverwrite Policy = "overwrite" // replace existing files, keep the rest
+)
+
+// Policies lists the policies, for flags and messages.
+var Policies = []string{string(PolicyError), string(PolicySkip), string(PolicyOverwrite)}
+
+// Action is what Apply will do with one file.
+type Action string
+
+// The actions.
+const (
+	Create    Action = "create"
+	Overwrite Action = "overwrite"
+	Skip      Action = "skip"
+)
+
+// File is one file of the plan.
+type File struct {
+	Path   string      `json:"path"`
+	Size   int         `json:"size"`
+	Mode   fs.FileMode `json:"-"`
+	Action Action      `json:"action"`
+	Data   []byte      `json:"-"`
+}
+
+// Plan is the whole project as it will be written.
+type Plan struct {
+	Target string  `json:"target"`
+	Files  []*File `json:"files"`
+	// targetState is what Check found: the target is missing, an empty folder, or
+	// a folder with files.
+	targetState targetState
+}
+
+type targetState int
+
+const (
+	targetMissing targetState = iota
+	targetEmpty
+	targetNonEmpty
+)
+
+// ConflictError is a target that the policy does not allow writing into.
+type ConflictError struct {
+	Target   string
+	Existing []string // the first existing entries, for the message
+	Reason   string
+}
+
+func (e *ConflictError) Error() string {
+	if e.Reason != "" {
+		return fmt.Sprintf("target %s: %s", e.Target, e.Reason)
+	}
+	list := strings.Join(e.Existing, ", ")
+	return fmt.Sprintf("target %s is not empty (has %s); choose another folder, or pass --conflict skip (keep existing files) or --conflict overwrite (replace them)", e.Target, list)
+}
+
+// NewPlan makes a plan of rendered files for target. Actions are set by Check.
+func NewPlan(target string, files []render.File) *Plan {
+	p := &Plan{Target: target}
+	for _, f := range files {
+		p.Files = append(p.Files, &File{Path: f.Path, Size: len(f.Data), Mode: f.Mode, Action: Create, Data: f.Data})
+	}
+	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
+	return p
+}
+
+// Add puts one more file in the plan (the project record), keeping path order.
+func (p *Plan) Add(path string, data []byte) {
+	p.Files = append(p.Files, &File{Path: path, Size: len(data), Mode: render.DefaultMode, Action: Create, Data: data})
+	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
+}
+
+// Check looks at the target and sets each file's action under policy. It refuses a
+// target that is a file or a symbolic link, a non-empty target under PolicyError, and
+// a file whose path is taken by a folder (or runs through a file) under any policy.
+func (p *Plan) Check(policy Policy) error {
+	info, err := os.Lstat(p.Target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		p.targetState = targetMissing
+		return p.checkParent()
+	case err != nil:
+		return fmt.Errorf("target %s: %w", p.Target, err)
+	case info.Mode()&fs.ModeSymlink != 0:
+		return &ConflictError{Target: p.Target, Reason: "is a symbolic link; give the real folder's path"}
+	case !info.IsDir():
+		return &ConflictError{Target: p.Target, Reason: "is a file, not a folder; choose another path"}
+	}
+	entries, err := os.ReadDir(p.Target)
+	if err != nil {
+		return fmt.Errorf("target %s: %w", p.Target, err)
+	}
+	if len(entries) == 0 {
+		p.targetState = targetEmpty
+		return nil
+	}
+	p.targetState = targetNonEmpty
+	if policy == PolicyError {
+		var names []string
+		for i, e := range entries {
+			if i == 3 {
+				names = append(names, fmt.Sprintf("and %d more", len(entries)-3))
+				break
+			}
+			names = append(names, e.Name())
+		}
+		return &ConflictError{Target: p.Target, Existing: names}
+	}
+	for _, f := range p.Files {
+		if err := p.checkPath(f); err != nil {
+			return err
+		}
+		if f.Action == Create {
+			continue
+		}
+		if policy == PolicySkip {
+			f.Action = Skip
+		} else {
+			f.Action = Overwrite
+		}
+	}
+	return nil
+}
+
+// checkPath sets f.Action to Overwrite when a regular file is in the way; anything
+// else in the way (a folder, a link, a file where a folder must go) is a conflict no
+// policy resolves.
+func (p *Plan) checkPath(f *File) error {
+	parts := strings.Split(f.Path, "/")
+	dir := p.Target
+	for i, part := range parts {
+		dir = filepath.Join(dir, part)
+		info, err := os.Lstat(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("target %s: %w", dir, err)
+		}
+		last := i == len(parts)-1
+		switch {
+		case info.Mode()&fs.ModeSymlink != 0:
+			return &ConflictError{Target: p.Target, Reason: fmt.Sprintf("%s is a symbolic link; stackpick does not write through links", f.Path)}
+		case last && info.Mode().IsRegular():
+			f.Action = Overwrite // the caller maps it to the policy
+			return nil
+		case last:
+			return &ConflictError{Target: p.Target, Reason: fmt.Sprintf("%s exists and is not a regular file", f.Path)}
+		case !info.IsDir():
+			return &ConflictError{Target: p.Target, Reason: fmt.Sprintf("%s is in the way of %s (a file where a folder must go)", strings.Join(parts[:i+1], "/"), f.Path)}
+		}
+	}
+	return nil
+}
+
+func (p *Plan) checkParent() error {
+	parent := filepath.Dir(filepath.Clean(p.Target))
+	for {
+		info, err := os.Stat(parent)
+		if err == nil {
+			if !info.IsDir() {
+				return &ConflictError{Target: p.Target, Reason: fmt.Sprintf("%s is a file, not a folder", parent)}
+			}
+			return nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("target %s: %w", p.Target, err)
+		}
+		next := filepath.Dir(parent)
+		if next == parent {
+			return nil
+		}
+		parent = next
+	}
+}
+
+// Counts returns how many files each action has.
+func (p *Plan) Counts() map[Action]int {
+	c := map[Action]int{}
+	for _, f := range p.Files {
+		c[f.Action]++
+	}
+	return c
+}

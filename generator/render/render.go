@@ -1,0 +1,151 @@
+// Package render turns a template's files into an in-memory file set: `.tmpl` files
+// go through text/template with sprig's hermetic text functions and missingkey=error,
+// every other file is copied byte for byte. Nothing is written to disk here.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+)
+
+// TemplateSuffix marks a file that is rendered; the suffix is stripped.
+const TemplateSuffix = ".tmpl"
+
+// PackagePlaceholder in a path segment becomes the Python import package.
+const PackagePlaceholder = "__package__"
+
+// Data is what templates see.
+type Data struct {
+	Name        string
+	Package     string
+	Description string
+	Port        int
+	Features    map[string]bool
+	Stack       string
+	TemplateID  string
+}
+
+// File is one rendered file.
+type File struct {
+	Path string // slash-separated, relative, clean
+	Data []byte
+	Mode fs.FileMode
+}
+
+// Rule changes how one output path (or every path under a folder ending in "/") is
+// written: When names a feature that must be on, Mode replaces 0644.
+type Rule struct {
+	Path string
+	When string
+	Mode fs.FileMode
+}
+
+// DefaultMode is the mode of a file no rule sets.
+const DefaultMode fs.FileMode = 0o644
+
+// Render renders every file of files (in sorted path order) that the rules keep.
+func Render(files fs.FS, rules []Rule, data Data) ([]File, error) {
+	var out []File
+	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		outPath := strings.TrimSuffix(p, TemplateSuffix)
+		mode, keep, err := applyRules(rules, outPath, data.Features)
+		if err != nil || !keep {
+			return err
+		}
+		outPath, err = renderPath(outPath, data)
+		if err != nil {
+			return err
+		}
+		src, err := fs.ReadFile(files, p)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", p, err)
+		}
+		body := src
+		if strings.HasSuffix(p, TemplateSuffix) {
+			if body, err = renderText(p, src, data); err != nil {
+				return err
+			}
+		}
+		out = append(out, File{Path: outPath, Data: body, Mode: mode})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// WalkDir is lexical per folder; sort the output paths so placeholders that
+	// rename folders cannot change the order.
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+func applyRules(rules []Rule, p string, features map[string]bool) (fs.FileMode, bool, error) {
+	mode := DefaultMode
+	for _, r := range rules {
+		if r.Path != p && !(strings.HasSuffix(r.Path, "/") && strings.HasPrefix(p, r.Path)) {
+			continue
+		}
+		if r.When != "" {
+			on, known := features[r.When]
+			if !known {
+				return 0, false, fmt.Errorf("render %s: rule names unknown feature %q", p, r.When)
+			}
+			if !on {
+				return 0, false, nil
+			}
+		}
+		if r.Mode != 0 {
+			mode = r.Mode
+		}
+	}
+	return mode, true, nil
+}
+
+// renderPath replaces placeholders and checks that the result stays a clean relative
+// path, so no value can steer a file outside the project.
+func renderPath(p string, data Data) (string, error) {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if s == PackagePlaceholder {
+			segs[i] = data.Package
+		}
+	}
+	out := strings.Join(segs, "/")
+	if !fs.ValidPath(out) || out == "." || path.Clean(out) != out || strings.Contains(out, "\\") {
+		return "", fmt.Errorf("render %s: the path %q would leave the project folder", p, out)
+	}
+	return out, nil
+}
+
+func renderText(name string, src []byte, data Data) ([]byte, error) {
+	t, err := template.New(name).Option("missingkey=error").Funcs(Funcs()).Parse(string(src))
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return b.Bytes(), nil
+}
+
+// Funcs is sprig's hermetic text function map plus the escaping functions for free
+// text. It is built once, on first use: building sprig's map is not free, and commands
+// that render nothing should not pay for it.
+var Funcs = sync.OnceValue(func() template.FuncMap {
+	fm := sprig.HermeticTxtFuncMap()
+	for k, v := range escapers {
+		fm[k] = v
+	}
+	return fm
+})
