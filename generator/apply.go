@@ -95,7 +95,9 @@ func moveWhole(stage, target string, state targetState) error {
 	if err := os.Chmod(stage, mode); err != nil {
 		return fmt.Errorf("prepare %s: %w", target, err)
 	}
-	if err := os.Rename(stage, target); err != nil {
+	// syscall.Rename, not os.Rename: os.Rename refuses any existing folder, where
+	// rename(2) atomically replaces an empty one and refuses a non-empty one.
+	if err := syscall.Rename(stage, target); err != nil {
 		if errors.Is(err, fs.ErrExist) || isNotEmpty(err) {
 			// Someone else wrote into the target since Check looked.
 			return &ConflictError{Target: target, Reason: "was filled by another process while this project was being prepared; nothing was written"}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/stackpick/stackpick/generator/render"
 )
@@ -104,6 +105,8 @@ func (p *Plan) Check(policy Policy) error {
 	case errors.Is(err, fs.ErrNotExist):
 		p.targetState = targetMissing
 		return p.checkParent()
+	case errors.Is(err, syscall.ENOTDIR):
+		return &ConflictError{Target: p.Target, Reason: "a part of the path is a file, not a folder"}
 	case err != nil:
 		return fmt.Errorf("target %s: %w", p.Target, err)
 	case info.Mode()&fs.ModeSymlink != 0:

@@ -142,4 +142,3 @@ func (a *asker) Ask(q *answers.Question, def string) (string, error) {
 		})
 	}
 }
-
