@@ -13,6 +13,7 @@ import (
 	"github.com/stackpick/stackpick/generator/answers"
 	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/recommend"
+	"github.com/stackpick/stackpick/generator/render"
 )
 
 type newOptions struct {
@@ -137,7 +138,7 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 	if target == "" {
 		target = a.Get(answers.KeyName)
 	}
-	plan, err := buildPlan(t, s, a, target)
+	plan, data, err := buildPlan(t, s, a, target)
 	if err != nil {
 		return err
 	}
@@ -162,8 +163,7 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 		writePlan(e.io.Out, plan, t)
 		return nil
 	}
-	writeCreated(e.io.Out, plan, t, o.dir == "")
-	return nil
+	return writeCreated(e.io.Out, plan, t, data)
 }
 
 // chooseTemplate resolves stack and template, recommending a stack when neither
@@ -215,20 +215,20 @@ func chooseTemplate(r *answers.Resolver, s *answers.Schema, a answers.Answers, c
 }
 
 // buildPlan renders the template and adds the project record.
-func buildPlan(t *catalog.Template, s *answers.Schema, a answers.Answers, target string) (*generator.Plan, error) {
+func buildPlan(t *catalog.Template, s *answers.Schema, a answers.Answers, target string) (*generator.Plan, render.Data, error) {
 	name := a.Get(answers.KeyName)
 	data := t.Data(name, answers.PackageName(name), a.Get(answers.KeyDescription), a.List(answers.KeyFeatures))
 	files, err := t.Render(data)
 	if err != nil {
-		return nil, err
+		return nil, data, err
 	}
 	record, err := answers.Record(s, a, "stackpick "+version, t.Digest)
 	if err != nil {
-		return nil, err
+		return nil, data, err
 	}
 	plan := generator.NewPlan(target, files)
 	plan.Add(answers.RecordName, record)
-	return plan, nil
+	return plan, data, nil
 }
 
 func writeRecommendationSummary(w io.Writer, rec *recommend.Recommendation) {
@@ -259,7 +259,7 @@ func writeCounts(w io.Writer, plan *generator.Plan) {
 	fmt.Fprintf(w, "%d files: %s.\n", len(plan.Files), strings.Join(parts, ", "))
 }
 
-func writeCreated(w io.Writer, plan *generator.Plan, t *catalog.Template, dirFromName bool) {
+func writeCreated(w io.Writer, plan *generator.Plan, t *catalog.Template, data render.Data) error {
 	counts := plan.Counts()
 	fmt.Fprintf(w, "Created %s from %s (%d files written", plan.Target, t.ID, counts[generator.Create]+counts[generator.Overwrite])
 	if counts[generator.Skip] > 0 {
@@ -267,13 +267,27 @@ func writeCreated(w io.Writer, plan *generator.Plan, t *catalog.Template, dirFro
 	}
 	fmt.Fprintln(w, ").")
 	fmt.Fprintln(w, "Next steps:")
-	fmt.Fprintf(w, "  cd %s\n", plan.Target)
-	for _, step := range t.Steps.Install {
-		fmt.Fprintf(w, "  %s\n", strings.Join(step, " "))
+	fmt.Fprintf(w, "  cd %s\n", shellQuote(plan.Target))
+	steps := append(append(append([][]string{}, t.Steps.Install...), t.Steps.Test...), t.Steps.Start)
+	for _, step := range steps {
+		argv, err := catalog.Command(step, data)
+		if err != nil {
+			return err
+		}
+		quoted := make([]string, len(argv))
+		for i, a := range argv {
+			quoted[i] = shellQuote(a)
+		}
+		fmt.Fprintf(w, "  %s\n", strings.Join(quoted, " "))
 	}
-	for _, step := range t.Steps.Test {
-		fmt.Fprintf(w, "  %s\n", strings.Join(step, " "))
-	}
-	fmt.Fprintf(w, "  %s\n", strings.Join(t.Steps.Start, " "))
 	fmt.Fprintf(w, "The answers are in %s.\n", filepath.Join(plan.Target, answers.RecordName))
+	return nil
+}
+
+// shellQuote quotes an argument for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
