@@ -123,10 +123,10 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 	}
 	a := answers.New()
 	t, rec, err := chooseTemplate(r, s, a, cat)
+	// Resolve the template's options even when the decision answers are missing, so
+	// one error lists every missing key.
+	err = answers.Merge(err, r.Resolve(a, answers.KeyName, answers.KeyDescription, answers.KeyFeatures))
 	if err != nil {
-		return err
-	}
-	if err := r.Resolve(a, answers.KeyName, answers.KeyDescription, answers.KeyFeatures); err != nil {
 		return err
 	}
 	for _, f := range a.List(answers.KeyFeatures) {

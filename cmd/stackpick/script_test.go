@@ -116,7 +116,7 @@ func cmdJSONKeys(ts *testscript.TestScript, neg bool, args []string) {
 		var list []map[string]json.RawMessage
 		if json.Unmarshal(raw, &list) == nil && len(list) > 0 {
 			doc = list[0]
-		} else if err := json.Unmarshal(raw, &doc); err != nil {
+		} else if doc = nil; json.Unmarshal(raw, &doc) != nil {
 			ts.Fatalf("jsonkeys: field %s is not an object or a list of objects", args[1])
 		}
 	}

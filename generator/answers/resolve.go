@@ -54,7 +54,8 @@ func (r *Resolver) given(q *Question) (string, Source, bool, error) {
 		return try(raw, FromFile, r.FileName)
 	}
 	if r.Env != nil {
-		if raw, ok := r.Env(q.EnvName()); ok {
+		// An empty variable counts as unset, as most tools treat it.
+		if raw, ok := r.Env(q.EnvName()); ok && raw != "" {
 			return try(raw, FromEnv, q.EnvName())
 		}
 	}
@@ -75,6 +76,25 @@ func (r *Resolver) Given(a Answers, ids ...string) error {
 		}
 	}
 	return nil
+}
+
+// Merge combines the missing keys of two resolution steps into one error, so the user
+// sees every missing key at once. Any other error wins over missing keys.
+func Merge(first, second error) error {
+	m1, ok1 := first.(*MissingError)
+	m2, ok2 := second.(*MissingError)
+	switch {
+	case first == nil:
+		return second
+	case second == nil:
+		return first
+	case ok1 && ok2:
+		return &MissingError{Questions: append(append([]*Question{}, m1.Questions...), m2.Questions...)}
+	case ok1:
+		return second
+	default:
+		return first
+	}
 }
 
 // Resolve answers every key of ids into a, in order (a default may depend on an
