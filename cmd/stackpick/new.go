@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -121,12 +122,22 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 	if err != nil {
 		return err
 	}
+	interactive := r.Asker != nil && !o.yes
+	var pick stackPicker
+	if interactive {
+		pick = func(rec *recommend.Recommendation) (string, error) {
+			return pickStack(e, cat, rec)
+		}
+	}
 	a := answers.New()
-	t, rec, err := chooseTemplate(r, s, a, cat)
+	t, rec, err := chooseTemplate(r, s, a, cat, pick)
+	var missing *answers.MissingError
+	if err != nil && !errors.As(err, &missing) {
+		return err
+	}
 	// Resolve the template's options even when the decision answers are missing, so
 	// one error lists every missing key.
-	err = answers.Merge(err, r.Resolve(a, answers.KeyName, answers.KeyDescription, answers.KeyFeatures))
-	if err != nil {
+	if err = answers.Merge(err, r.Resolve(a, answers.KeyName, answers.KeyDescription, answers.KeyFeatures)); err != nil {
 		return err
 	}
 	for _, f := range a.List(answers.KeyFeatures) {
@@ -145,6 +156,11 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 	if err := plan.Check(generator.Policy(o.conflict)); err != nil {
 		return err
 	}
+	if interactive && !o.dryRun {
+		if err := confirmPlan(e, plan, t, data); err != nil {
+			return err
+		}
+	}
 	if !o.dryRun {
 		if err := generator.Apply(ctx, plan); err != nil {
 			return err
@@ -156,20 +172,30 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 			Files: plan.Files, Answers: a.Map(s), Recommendation: rec,
 		})
 	}
-	if rec != nil {
+	if rec != nil && !interactive {
 		writeRecommendationSummary(e.io.Out, rec)
 	}
 	if o.dryRun {
 		writePlan(e.io.Out, plan, t)
 		return nil
 	}
-	return writeCreated(e.io.Out, plan, t, data)
+	if err := writeCreated(e.io.Out, plan, t, data); err != nil {
+		return err
+	}
+	if interactive {
+		fmt.Fprintln(e.io.Out, "The same project without prompts:")
+		fmt.Fprintf(e.io.Out, "  %s\n", equivalentCommand(s, a, plan.Target))
+	}
+	return nil
 }
+
+// stackPicker lets the user take the recommended stack or another one.
+type stackPicker func(rec *recommend.Recommendation) (string, error)
 
 // chooseTemplate resolves stack and template, recommending a stack when neither
 // chooses one. The decision answers are asked only when a recommendation is needed;
 // given ones are recorded either way.
-func chooseTemplate(r *answers.Resolver, s *answers.Schema, a answers.Answers, cat *catalog.Catalog) (*catalog.Template, *recommend.Recommendation, error) {
+func chooseTemplate(r *answers.Resolver, s *answers.Schema, a answers.Answers, cat *catalog.Catalog, pick stackPicker) (*catalog.Template, *recommend.Recommendation, error) {
 	if err := r.Given(a, answers.KeyStack, answers.KeyTemplate); err != nil {
 		return nil, nil, err
 	}
@@ -196,6 +222,11 @@ func chooseTemplate(r *answers.Resolver, s *answers.Schema, a answers.Answers, c
 		}
 		result := recommendFor(model, s, a, nil)
 		rec, stack = &result, result.Stack
+		if pick != nil {
+			if stack, err = pick(rec); err != nil {
+				return nil, nil, err
+			}
+		}
 	} else if err := r.Given(a, decisionIDs(s)...); err != nil {
 		return nil, nil, err
 	}

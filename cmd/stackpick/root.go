@@ -27,10 +27,11 @@ type env struct {
 }
 
 func newSystemEnv() *env {
+	ios := iostreams.System()
 	return &env{
-		io:        iostreams.System(),
+		io:        ios,
 		lookupEnv: os.LookupEnv,
-		prompter:  prompt.New,
+		prompter:  func() prompt.Prompter { return prompt.New(ios.ColorEnabled()) },
 		catalog:   func() (*catalog.Catalog, error) { return catalog.Load(templates.FS()) },
 	}
 }

@@ -11,8 +11,8 @@ type Asker interface {
 }
 
 // Resolver applies the one precedence rule to every key: flag, answers file,
-// environment, prompt (only with an Asker), default (only with UseDefaults), else
-// the key is reported missing.
+// environment, prompt (only with an Asker, and never with UseDefaults), default (only
+// with UseDefaults), else the key is reported missing.
 type Resolver struct {
 	Schema   *Schema
 	Flags    map[string]string // --set and dedicated flags, by id
@@ -112,7 +112,8 @@ func (r *Resolver) Resolve(a Answers, ids ...string) error {
 		}
 		switch {
 		case ok:
-		case r.Asker != nil:
+		case r.Asker != nil && !r.UseDefaults:
+			// --yes means "take the defaults": it asks nothing, even on a terminal.
 			raw, err := r.Asker.Ask(q, q.DefaultValue(a))
 			if err != nil {
 				return err

@@ -39,9 +39,9 @@ func TestPrecedence(t *testing.T) {
 	}{
 		{name: "flag beats all", flag: "realtime", file: "ml", env: "compute", tty: true, yes: true, want: "realtime", wantSrc: FromFlag},
 		{name: "file beats env", file: "ml", env: "compute", tty: true, yes: true, want: "ml", wantSrc: FromFile},
-		{name: "env beats prompt", env: "compute", tty: true, yes: true, want: "compute", wantSrc: FromEnv},
+		{name: "env beats prompt", env: "compute", tty: true, want: "compute", wantSrc: FromEnv},
 		{name: "prompt on a terminal", tty: true, want: "streaming", wantSrc: FromPrompt, wantAsked: true},
-		{name: "prompt beats default on a terminal", tty: true, yes: true, want: "streaming", wantSrc: FromPrompt, wantAsked: true},
+		{name: "--yes on a terminal takes the default and asks nothing", tty: true, yes: true, want: "api", wantSrc: FromDefault},
 		{name: "default with --yes and no terminal", yes: true, want: "api", wantSrc: FromDefault},
 		{name: "missing without terminal or --yes", wantMissing: true},
 		{name: "env without terminal", env: "scripting", want: "scripting", wantSrc: FromEnv},

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/AlecAivazis/survey/v2"
+	"github.com/AlecAivazis/survey/v2/core"
 	"github.com/AlecAivazis/survey/v2/terminal"
 )
 
@@ -28,8 +29,10 @@ type Prompter interface {
 	Confirm(message string, def bool) (bool, error)
 }
 
-// New returns a survey-backed Prompter on the process's terminal.
-func New() Prompter {
+// New returns a survey-backed Prompter on the process's terminal; color false turns
+// survey's colours off (NO_COLOR).
+func New(color bool) Prompter {
+	core.DisableColor = !color
 	return &surveyPrompter{opts: []survey.AskOpt{survey.WithStdio(os.Stdin, os.Stdout, os.Stderr)}}
 }
 

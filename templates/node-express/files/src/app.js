@@ -1,6 +1,6 @@
 import express from 'express';
 import { createLogger } from './logger.js';
-import { jsonBody } from './middleware/body.js';
+import { readBody } from './middleware/body.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security.js';
 import { errorHandler, notFound } from './problems.js';
@@ -35,7 +35,7 @@ export function createApp({
     if (lifecycle.draining) res.setHeader('Connection', 'close');
     next();
   });
-  app.use(jsonBody({ limit: settings.bodyLimitBytes }));
+  app.use(readBody({ limit: settings.bodyLimitBytes }));
   app.use(healthRoutes({ lifecycle }));
   app.use(itemRoutes({ store }));
   app.use(notFound);

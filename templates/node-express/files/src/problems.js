@@ -99,8 +99,7 @@ function fromError(err, settings) {
 /** The error handler: the last middleware of the app. */
 export function errorHandler({ logger, settings }) {
   // Express recognises an error handler by its four parameters.
-  // biome-ignore lint/correctness/noUnusedFunctionParameters: next is required by the signature
-  return (err, req, res, next) => {
+  return (err, req, res, _next) => {
     const problem = fromError(err, settings);
     if (res.headersSent) {
       logger.error({ err, request_id: req.id }, 'error after the response started');

@@ -120,7 +120,23 @@ describe('request bodies and error precedence', () => {
     assertProblem(asResponse(invalidUtf8), 400, path);
   });
 
-  it('puts 400 before 422 on PUT', async () => {
+  it('puts 404 and 405 before 415 and 400, but 413 first', async () => {
+    const noType = { method: 'PUT', path: '/v1/items', chunks: ['{"name":"n"}'] };
+    const wrongMethod = asResponse(await rawRequest(app, noType));
+    assertProblem(wrongMethod, 405, '/v1/items');
+    assert.equal(wrongMethod.headers.get('allow'), 'GET, POST');
+    const unknown = asResponse(await rawRequest(app, { ...noType, method: 'POST', path: '/v2/x' }));
+    assertProblem(unknown, 404, '/v2/x');
+    const malformed = await request(app, 'POST', '/livez', { body: '{', headers: json });
+    assertProblem(malformed, 405, '/livez');
+    const big = { method: 'POST', path: '/v2/x', chunks: ['x'.repeat(LIMIT + 1)] };
+    assertProblem(asResponse(await rawRequest(app, big)), 413, '/v2/x');
+  });
+
+  it('puts 400 before 404 and 422 on PUT', async () => {
+    const missing = '/v1/items/00000000-0000-4000-8000-000000000000';
+    assertProblem(await request(app, 'PUT', missing, { body: '{', headers: json }), 400, missing);
+
     const { json: item } = await request(app, 'POST', '/v1/items', {
       body: { name: 'n', quantity: 1 },
     });

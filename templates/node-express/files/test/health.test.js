@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { assertProblem, rawRequest, request, startServer, waitFor } from './helpers.js';
 
@@ -99,5 +100,18 @@ describe('probes, headers and logs', () => {
     assert.equal(line.status, 201);
     assert.equal(typeof line.duration_ms, 'number');
     assert.ok(!JSON.stringify(app.logs).includes(secret));
+  });
+
+  it('answers an unparsable request with 400 and the security headers', async () => {
+    const socket = net.connect(app.port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (data) => {
+      answer += data.toString('latin1');
+    });
+    socket.write('NOT HTTP AT ALL\r\n\r\n');
+    await new Promise((resolve) => socket.on('close', resolve));
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    assert.match(answer, /\r\nX-Content-Type-Options: nosniff\r\n/);
+    assert.match(answer, /\r\nCache-Control: no-store\r\n/);
   });
 });

@@ -1,7 +1,6 @@
 import express from 'express';
 import { HttpProblem } from '../problems.js';
 
-const METHODS_WITH_BODY = new Set(['POST', 'PUT']);
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** `application/json` or any `application/*+json`, parameters allowed. */
@@ -15,30 +14,37 @@ export function isJsonContentType(header) {
 }
 
 /**
- * Reads and parses JSON bodies in the contract's order: 413 (over the limit, with
- * Content-Length or chunked), then 415 (POST/PUT without a JSON content type), then 400
- * (malformed JSON). Routes find the parsed value in `req.body`.
+ * Reads every request body as bytes, whatever its type, so that the size check comes before
+ * anything else: over `limit` bytes is 413, with Content-Length or chunked.
  */
-export function jsonBody({ limit }) {
-  // Every body is read as bytes first, whatever its type, so the size check comes first.
+export function readBody({ limit }) {
   const readRaw = express.raw({ type: () => true, limit, inflate: false });
   return [
     readRaw,
     (req, _res, next) => {
-      req.rawBody = Buffer.isBuffer(req.body) ? req.body : undefined;
+      req.rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       req.body = undefined;
-      if (!METHODS_WITH_BODY.has(req.method)) return next();
-      if (!isJsonContentType(req.headers['content-type'])) {
-        return next(
-          new HttpProblem(415, 'The request body must be JSON (Content-Type: application/json).'),
-        );
-      }
-      try {
-        req.body = JSON.parse(decoder.decode(req.rawBody ?? Buffer.alloc(0)));
-      } catch {
-        return next(new HttpProblem(400, 'The request body is not valid JSON.'));
-      }
       next();
     },
   ];
+}
+
+/**
+ * For routes that take a JSON body: 415 without a JSON content type, then 400 for bytes
+ * that are not UTF-8 JSON. The parsed value goes to `req.body`.
+ */
+export function jsonBody() {
+  return (req, _res, next) => {
+    if (!isJsonContentType(req.headers['content-type'])) {
+      next(new HttpProblem(415, 'The request body must be JSON (Content-Type: application/json).'));
+      return;
+    }
+    try {
+      req.body = JSON.parse(decoder.decode(req.rawBody));
+    } catch {
+      next(new HttpProblem(400, 'The request body is not valid JSON.'));
+      return;
+    }
+    next();
+  };
 }

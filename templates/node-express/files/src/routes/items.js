@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { jsonBody } from '../middleware/body.js';
 import { HttpProblem, methodNotAllowed } from '../problems.js';
 import { validateItemInput, validatePagination } from '../validation.js';
 
@@ -22,7 +23,7 @@ export function itemRoutes({ store }) {
       const { items, total } = await store.list(value);
       res.json({ items, total, limit: value.limit, offset: value.offset });
     })
-    .post(async (req, res) => {
+    .post(jsonBody(), async (req, res) => {
       const { value, errors } = validateItemInput(req.body);
       if (errors) throw invalid(errors);
       const item = await store.create(value);
@@ -37,7 +38,7 @@ export function itemRoutes({ store }) {
       if (!item) throw notFound();
       res.json(item);
     })
-    .put(async (req, res) => {
+    .put(jsonBody(), async (req, res) => {
       // An unknown id wins over an invalid body.
       if (!(await store.get(req.params.id))) throw notFound();
       const { value, errors } = validateItemInput(req.body);

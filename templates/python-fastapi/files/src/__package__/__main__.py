@@ -2,8 +2,6 @@
 
 import sys
 
-from .logs import configure_logging
-from .server import serve
 from .settings import SettingsError, load_settings
 
 
@@ -13,6 +11,10 @@ def main() -> int:
     except SettingsError as exc:
         print(f"{__package__}: {exc}", file=sys.stderr)
         return 2
+    # Imported only now, so that a bad setting fails fast, before the web stack loads.
+    from .logs import configure_logging
+    from .server import serve
+
     configure_logging(settings.log_level)
     return serve(settings)
 

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	expect "github.com/Netflix/go-expect"
+	"github.com/creack/pty"
+	"github.com/hinshun/vt10x"
+)
+
+// Keys as a terminal sends them.
+const (
+	keyDown  = "\x1b[B"
+	keyEnter = "\r"
+	keyCtrlC = "\x03"
+	keySpace = " "
+)
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// stackpickBinary builds the real binary once for the pseudo-terminal tests.
+func stackpickBinary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "stackpick-bin-")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "stackpick")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			binErr = errors.New(string(out))
+		}
+	})
+	if binErr != nil {
+		t.Fatalf("build: %v", binErr)
+	}
+	return binPath
+}
+
+// session is the binary running on a pseudo-terminal, behind a VT100 emulator that
+// answers the cursor queries survey sends, as survey's own tests do.
+type session struct {
+	t    *testing.T
+	c    *expect.Console
+	cmd  *exec.Cmd
+	raw  *bytes.Buffer
+	done chan error
+}
+
+func startSession(t *testing.T, dir string, args ...string) *session {
+	t.Helper()
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	term := vt10x.New(vt10x.WithWriter(tty), vt10x.WithSize(80, 40))
+	raw := &bytes.Buffer{}
+	c, err := expect.NewConsole(expect.WithStdin(ptm), expect.WithStdout(term, raw), expect.WithCloser(ptm, tty),
+		expect.WithDefaultTimeout(20*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(stackpickBinary(t), args...)
+	cmd.Dir = dir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.Tty(), c.Tty(), c.Tty()
+	cmd.Env = cleanEnv("NO_COLOR=1", "TERM=xterm")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &session{t: t, c: c, cmd: cmd, raw: raw, done: make(chan error, 1)}
+	go func() { s.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		c.Close()
+	})
+	return s
+}
+
+// cleanEnv is the test's environment without STACKPICK_ variables, plus extra.
+func cleanEnv(extra ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "STACKPICK_") && !strings.HasPrefix(kv, "NO_COLOR=") {
+			env = append(env, kv)
+		}
+	}
+	return append(env, extra...)
+}
+
+func (s *session) expect(text string) {
+	s.t.Helper()
+	if _, err := s.c.ExpectString(text); err != nil {
+		s.t.Fatalf("waiting for %q: %v\nscreen so far:\n%s", text, err, stripANSI(s.raw.String()))
+	}
+}
+
+func (s *session) send(keys ...string) {
+	s.t.Helper()
+	for _, k := range keys {
+		if _, err := s.c.Send(k); err != nil {
+			s.t.Fatal(err)
+		}
+		// survey reads keys one at a time; a short pause keeps arrows and enters apart.
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+// wait returns the exit code once the process ends.
+func (s *session) wait() int {
+	s.t.Helper()
+	select {
+	case err := <-s.done:
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			return exitErr.ExitCode()
+		}
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		return 0
+	case <-time.After(30 * time.Second):
+		s.t.Fatalf("the process did not exit; screen:\n%s", stripANSI(s.raw.String()))
+		return -1
+	}
+}
+
+var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
+
+func stripANSI(s string) string { return ansiRE.ReplaceAllString(s, "") }
+
+// answerDecisions answers the six decision questions: workload moves down `down`
+// rows from api; every other question takes its default.
+func (s *session) answerDecisions(down int) {
+	s.expect("What will this backend mostly do?")
+	for i := 0; i < down; i++ {
+		s.send(keyDown)
+	}
+	s.send(keyEnter)
+	for _, q := range []string{"Which language does the team know best?", "Is the front end written in JavaScript/TypeScript", "What matters most?", "How must it grow?", "Which industry?"} {
+		s.expect(q)
+		s.send(keyEnter)
+	}
+}
+
+func TestInteractiveNodeHappyPath(t *testing.T) {
+	dir := t.TempDir()
+	s := startSession(t, dir, "new", "chat")
+	s.answerDecisions(1) // realtime
+	s.expect("Recommended stack: node")
+	s.expect("Architecture")
+	s.expect("workload=realtime")
+	s.expect("Which stack do you want?")
+	s.send(keyEnter) // the recommendation
+	s.expect("Project name?")
+	s.send(keyEnter) // default: the folder name
+	s.expect("Description?")
+	s.send("Live chat", keyEnter)
+	s.expect("Which features?")
+	s.send(keyEnter) // realtime default: docker, ci, websocket
+	s.expect("Plan: ")
+	s.expect("into chat (template node-express)")
+	s.expect("Write ")
+	s.send("y", keyEnter)
+	s.expect("Created chat from node-express")
+	s.expect("npm ci")
+	s.expect("chat/.stackpick.yml")
+	s.expect("The same project without prompts:")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	record, err := os.ReadFile(filepath.Join(dir, "chat", ".stackpick.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"stack: node", "workload: realtime", "name: chat", "description: Live chat", "features: [docker, ci, websocket]"} {
+		if !strings.Contains(string(record), want+"\n") {
+			t.Errorf(".stackpick.yml lacks %q:\n%s", want, record)
+		}
+	}
+}
+
+// TestInteractiveOverrideAndReplay takes Python against a Node recommendation, fixes
+// an invalid name when re-prompted, then runs the printed equivalent command without
+// a terminal and compares the two projects byte for byte.
+func TestInteractiveOverrideAndReplay(t *testing.T) {
+	dir := t.TempDir()
+	s := startSession(t, dir, "new", "svc")
+	s.answerDecisions(1) // realtime: node is recommended
+	s.expect("Recommended stack: node")
+	s.expect("Which stack do you want?")
+	s.send(keyDown, keyEnter) // python
+	s.expect("Project name?")
+	s.send("Bad Name", keyEnter)
+	s.expect("try \"bad-name\"")
+	s.send("orders-api", keyEnter)
+	s.expect("Description?")
+	s.send(keyEnter)
+	s.expect("Which features?")
+	s.send(keySpace, keyEnter) // untick docker
+	s.expect("Write ")
+	s.send(keyEnter) // the default is yes
+	s.expect("Created svc from python-fastapi")
+	s.expect("--no-prompt")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	screen := stripANSI(s.raw.String())
+	i := strings.Index(screen, "stackpick new svc")
+	if i < 0 {
+		t.Fatalf("no equivalent command on screen:\n%s", screen)
+	}
+	command := screen[i : strings.Index(screen[i:], "--no-prompt")+i+len("--no-prompt")]
+	command = strings.ReplaceAll(command, "\r", "")
+	command = strings.Replace(command, "stackpick new svc", stackpickBinary(t)+" new replay", 1)
+	if !strings.Contains(command, "--stack python") || !strings.Contains(command, "features=ci,websocket") {
+		t.Fatalf("equivalent command: %s", command)
+	}
+	sh := exec.Command("sh", "-c", command)
+	sh.Dir = dir
+	sh.Env = cleanEnv()
+	if out, err := sh.CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", command, err, out)
+	}
+	compareTrees(t, filepath.Join(dir, "svc"), filepath.Join(dir, "replay"))
+}
+
+func TestInteractiveCtrlCAtConfirmationWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	s := startSession(t, dir, "new", "demo", "--stack", "node")
+	s.expect("Project name?")
+	s.send(keyEnter)
+	s.expect("Description?")
+	s.send(keyEnter)
+	s.expect("Which features?")
+	s.send(keyEnter)
+	s.expect("Write ")
+	s.send(keyCtrlC)
+	s.expect("interrupted; nothing was written")
+	if code := s.wait(); code != 130 {
+		t.Fatalf("exit %d, want 130", code)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left behind: %v", entries)
+	}
+}
+
+func TestInteractiveCtrlCAtFirstQuestion(t *testing.T) {
+	dir := t.TempDir()
+	s := startSession(t, dir, "recommend")
+	s.expect("What will this backend mostly do?")
+	s.expect("JSON/REST API")
+	// Give survey time to switch the terminal to raw mode: before that the line
+	// discipline, not survey, would swallow the Ctrl-C.
+	time.Sleep(300 * time.Millisecond)
+	s.send(keyCtrlC)
+	if code := s.wait(); code != 130 {
+		t.Fatalf("exit %d, want 130", code)
+	}
+}
+
+func TestNoPromptOnATerminal(t *testing.T) {
+	dir := t.TempDir()
+	s := startSession(t, dir, "new", "demo", "--no-prompt")
+	s.expect("missing answers: workload")
+	if code := s.wait(); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	// --yes on a terminal asks nothing either.
+	s = startSession(t, dir, "new", "demo", "--yes", "--stack", "python")
+	s.expect("Created demo from python-fastapi")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}
