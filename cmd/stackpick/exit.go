@@ -43,6 +43,7 @@ func exitCode(err error) int {
 		file     *answers.FileError
 		weight   *recommend.WeightError
 		conflict *generator.ConflictError
+		verify   *verifyFailedError
 	)
 	switch {
 	case err == nil:
@@ -51,6 +52,8 @@ func exitCode(err error) int {
 		return exitInterrupted
 	case errors.As(err, &conflict):
 		return exitConflict
+	case errors.As(err, &verify):
+		return exitVerify
 	case errors.As(err, &usage), errors.As(err, &missing), errors.As(err, &invalid),
 		errors.As(err, &file), errors.As(err, &weight):
 		return exitUsage

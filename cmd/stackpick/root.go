@@ -91,6 +91,7 @@ an error, never a hanging prompt.
 	root.AddCommand(
 		newNewCmd(e),
 		newRecommendCmd(e),
+		newVerifyCmd(e),
 		newTemplatesCmd(e),
 		newSchemaCmd(e),
 		newVersionCmd(e),

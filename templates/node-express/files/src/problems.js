@@ -10,7 +10,6 @@ const TITLES = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
-  426: 'Upgrade Required',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };

@@ -1,4 +1,5 @@
 import { WebSocketServer } from 'ws';
+import { logRequest } from './middleware/request-log.js';
 import { requestIdFor, SECURITY_HEADERS } from './middleware/security.js';
 import { problemBody, requestPath } from './problems.js';
 
@@ -38,9 +39,15 @@ export function attachEcho(server, { settings, logger, lifecycle }) {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) headers.push(`${name}: ${value}`);
   });
 
+  // A client that sends faster than it reads its echoes is not read from until they drain,
+  // so memory per connection stays bounded.
+  const highWater = 4 * settings.wsMaxMessageBytes;
   wss.on('connection', (ws) => {
     ws.on('message', (data, isBinary) => {
-      ws.send(data, { binary: isBinary });
+      ws.send(data, { binary: isBinary }, () => {
+        if (ws.isPaused && ws.bufferedAmount < highWater) ws.resume();
+      });
+      if (ws.bufferedAmount >= highWater) ws.pause();
     });
     // ws closes with 1009 itself when a message is too large, then reports it here.
     ws.on('error', (err) => {
@@ -52,24 +59,19 @@ export function attachEcho(server, { settings, logger, lifecycle }) {
     const start = process.hrtime.bigint();
     req.id = requestIdFor(req);
     const path = requestPath(req);
-    const logUpgrade = (status) => {
-      const durationMs = Number(process.hrtime.bigint() - start) / 1e6;
-      logger.info(
-        { method: req.method, path, status, duration_ms: durationMs, request_id: req.id },
-        'request',
-      );
-    };
+    const log = (status) =>
+      logRequest(logger, { method: req.method, path, status, start, requestId: req.id });
     socket.on('error', () => socket.destroy());
 
     if (path !== ECHO_PATH || (req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
       refuseUpgrade(req, socket, 404, `No resource at ${path}.`);
-      logUpgrade(404);
+      log(404);
     } else if (lifecycle.draining) {
       refuseUpgrade(req, socket, 503, 'The server is shutting down.');
-      logUpgrade(503);
+      log(503);
     } else {
       wss.handleUpgrade(req, socket, head, (ws) => {
-        logUpgrade(101);
+        log(101);
         wss.emit('connection', ws, req);
       });
     }

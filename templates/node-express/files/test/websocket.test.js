@@ -72,6 +72,23 @@ describe('websocket echo', () => {
     assert.equal((await request(app, 'GET', '/livez')).status, 200);
   });
 
+  it('echoes a burst of messages in order', async () => {
+    const { ws } = await connect(app);
+    const count = 200;
+    const received = [];
+    const all = new Promise((resolve) => {
+      ws.on('message', (data) => {
+        received.push(data.toString());
+        if (received.length === count) resolve();
+      });
+    });
+    const sent = Array.from({ length: count }, (_, i) => `${i}:`.padEnd(MAX, 'x'));
+    for (const message of sent) ws.send(message);
+    await all;
+    assert.deepEqual(received, sent);
+    ws.close();
+  });
+
   it('refuses an upgrade on another path with 404', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${app.port}/v1/ws/nope`);
     ws.on('error', () => {}); // terminate() before the handshake reports an error

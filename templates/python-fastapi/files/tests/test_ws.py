@@ -33,8 +33,10 @@ def test_message_at_limit_is_echoed_over_it_closes_1009(client: TestClient) -> N
 
 def test_handshake_has_request_id_and_security_headers(client: TestClient) -> None:
     with client.websocket_connect("/v1/ws/echo", headers={"x-request-id": "ws-1"}) as ws:
-        ws.send_text("x")
-        assert ws.receive_text() == "x"
+        headers = dict(ws.extra_headers or [])
+        assert headers[b"x-request-id"] == b"ws-1"
+        assert headers[b"content-security-policy"] == b"default-src 'none'; frame-ancestors 'none'"
+        assert b"server" not in headers
 
 
 def test_real_server_limits_and_shutdown(start: Start) -> None:

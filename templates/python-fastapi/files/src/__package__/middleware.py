@@ -1,6 +1,5 @@
-"""ASGI middleware: request id, security headers, access log, error catching, body checks."""
+"""ASGI middleware: request id, security headers, access log, errors, body limit."""
 
-import json
 import logging
 import re
 import time
@@ -75,30 +74,18 @@ class RequestContextMiddleware:
                 extra={
                     "method": scope.get("method", "GET"),
                     "path": scope["path"],
-                    "status": status or 500,
+                    # 499: the client went away before any response was sent.
+                    "status": status or 499,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                     "request_id": request_id,
                 },
             )
 
 
-def _is_json(content_type: str | None) -> bool:
-    if content_type is None:
-        return False
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    kind, _, subtype = media_type.partition("/")
-    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-class BodyMiddleware:
-    """Reads the whole request body up front and checks it in the contract's order:
-    413 over `limit` bytes (Content-Length or counted while streaming), then for POST
-    and PUT 415 unless the type is JSON, then 400 unless the body parses. The parsed
-    value is left in `request.state.json` and the bytes are replayed to the app."""
+class BodyLimitMiddleware:
+    """Reads the whole request body up front, so that a body over `limit` bytes is 413
+    before anything else is checked, whether it came with a Content-Length or chunked.
+    The bytes are then replayed to the app."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -109,47 +96,18 @@ class BodyMiddleware:
             await self.app(scope, receive, send)
             return
 
-        headers = Headers(scope=scope)
-        too_large = problem_response(
-            scope, 413, f"The request body must not exceed {self.limit} bytes."
-        )
-        declared = headers.get("content-length", "")
+        declared = Headers(scope=scope).get("content-length", "")
         if _DIGITS.fullmatch(declared) and int(declared) > self.limit:
-            await too_large(scope, receive, send)
-            return
-
-        chunks: list[bytes] = []
-        size = 0
-        more_body = True
-        while more_body:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.limit:
-                await too_large(scope, receive, send)
-                return
-            chunks.append(chunk)
-            more_body = message.get("more_body", False)
-        body = b"".join(chunks)
-
-        if scope["method"] in ("POST", "PUT"):
-            if not _is_json(headers.get("content-type")):
-                detail = "The request body must be application/json."
-                await problem_response(scope, 415, detail)(scope, receive, send)
-                return
+            body = None
+        else:
             try:
-                text = body.decode("utf-8")
-                value = json.loads(text, parse_constant=_reject_constant)
-                if "\\u" in text:
-                    # Lone surrogates parse but cannot be encoded back to UTF-8.
-                    json.dumps(value, ensure_ascii=False).encode("utf-8")
-            except (ValueError, RecursionError):
-                detail = "The request body is not valid JSON."
-                await problem_response(scope, 400, detail)(scope, receive, send)
+                body = await self._read(receive)
+            except _ClientGone:
                 return
-            scope.setdefault("state", {})["json"] = value
+        if body is None:
+            detail = f"The request body must not exceed {self.limit} bytes."
+            await problem_response(scope, 413, detail)(scope, receive, send)
+            return
 
         replayed = False
 
@@ -161,3 +119,24 @@ class BodyMiddleware:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+    async def _read(self, receive: Receive) -> bytes | None:
+        """The whole body, or None as soon as it exceeds the limit."""
+        chunks: list[bytes] = []
+        size = 0
+        more_body = True
+        while more_body:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _ClientGone
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                return None
+            chunks.append(chunk)
+            more_body = message.get("more_body", False)
+        return b"".join(chunks)
+
+
+class _ClientGone(Exception):
+    """The client disconnected before sending the whole body."""
