@@ -44,6 +44,7 @@ func exitCode(err error) int {
 		weight   *recommend.WeightError
 		conflict *generator.ConflictError
 		verify   *verifyFailedError
+		postStep *postStepsError
 	)
 	switch {
 	case err == nil:
@@ -54,6 +55,8 @@ func exitCode(err error) int {
 		return exitConflict
 	case errors.As(err, &verify):
 		return exitVerify
+	case errors.As(err, &postStep):
+		return exitFailure
 	case errors.As(err, &usage), errors.As(err, &missing), errors.As(err, &invalid),
 		errors.As(err, &file), errors.As(err, &weight):
 		return exitUsage

@@ -9,11 +9,10 @@ import (
 	"github.com/stackpick/stackpick/generator/answers"
 	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/recommend"
-	"github.com/stackpick/stackpick/generator/render"
 )
 
 // errDeclined is the user saying no at the plan's confirmation.
-var errDeclined = fmt.Errorf("%w: declined at the confirmation", prompt.ErrInterrupted)
+var errDeclined = fmt.Errorf("declined at the confirmation: %w", prompt.ErrInterrupted)
 
 // pickStack shows the whole recommendation, then lets the user take it or another stack.
 func pickStack(e *env, cat *catalog.Catalog, rec *recommend.Recommendation) (string, error) {
@@ -32,13 +31,13 @@ func pickStack(e *env, cat *catalog.Catalog, rec *recommend.Recommendation) (str
 }
 
 // confirmPlan shows where the project goes and what runs after, then asks.
-func confirmPlan(e *env, plan *generator.Plan, t *catalog.Template, data render.Data) error {
+func confirmPlan(e *env, plan *generator.Plan, t *catalog.Template, postSteps string) error {
 	counts := plan.Counts()
 	fmt.Fprintf(e.io.Out, "\nPlan: %s into %s (template %s).\n", fileCount(len(plan.Files)), plan.Target, t.ID)
 	if counts[generator.Overwrite] > 0 || counts[generator.Skip] > 0 {
 		fmt.Fprintf(e.io.Out, "  %d new, %d replaced, %d existing kept.\n", counts[generator.Create], counts[generator.Overwrite], counts[generator.Skip])
 	}
-	fmt.Fprintln(e.io.Out, "Post-steps: none; the next steps are shown after writing.")
+	fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", postSteps)
 	ok, err := e.prompter().Confirm(fmt.Sprintf("Write %s?", fileCount(len(plan.Files)-counts[generator.Skip])), true)
 	if err != nil {
 		return err
@@ -58,7 +57,7 @@ func fileCount(n int) string {
 
 // equivalentCommand is the non-interactive command line that generates the same
 // project: the stack and every recorded answer as flags.
-func equivalentCommand(s *answers.Schema, a answers.Answers, target string) string {
+func equivalentCommand(s *answers.Schema, a answers.Answers, target string, postSteps []string) string {
 	parts := []string{"stackpick", "new", shellQuote(target), "--stack", a.Get(answers.KeyStack)}
 	for _, kv := range a.SetArgs(s) {
 		key, _, _ := strings.Cut(kv, "=")
@@ -67,7 +66,11 @@ func equivalentCommand(s *answers.Schema, a answers.Answers, target string) stri
 		}
 		parts = append(parts, "--set", shellQuote(kv))
 	}
-	parts = append(parts, "--template", a.Get(answers.KeyTemplate), "--no-prompt")
+	parts = append(parts, "--template", a.Get(answers.KeyTemplate))
+	for _, step := range postSteps {
+		parts = append(parts, "--"+step)
+	}
+	parts = append(parts, "--no-prompt")
 	// One flag per line keeps the command readable at 80 columns and pasteable.
 	var b strings.Builder
 	for i, p := range parts {

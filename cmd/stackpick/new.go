@@ -23,6 +23,9 @@ type newOptions struct {
 	stack    string
 	template string
 	dryRun   bool
+	install  bool
+	verify   bool
+	git      bool
 	conflict string
 	output   string
 }
@@ -60,6 +63,9 @@ DIR/.stackpick.yml OTHER' generates the same project again, byte for byte.
 	c.Flags().StringVar(&o.stack, flagStack, answers.StackAuto, "the stack: auto (recommend one), or a stack of 'stackpick templates'")
 	c.Flags().StringVar(&o.template, flagTemplate, "", "the template `ID` (default: the stack's template)")
 	c.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the plan (every file with its size and action) and write nothing")
+	c.Flags().BoolVar(&o.install, "install", false, "after writing, install the dependencies (npm ci; a virtual environment for Python)")
+	c.Flags().BoolVar(&o.verify, "verify", false, "after writing, run 'stackpick verify' on the project (installs, lints, tests, boots and probes it)")
+	c.Flags().BoolVar(&o.git, "git", false, "after writing, run git init and make a first commit")
 	c.Flags().StringVar(&o.conflict, "conflict", string(generator.PolicyError), "when DIR has files: "+strings.Join(generator.Policies, "|"))
 	addOutputFlag(c, &o.output, "text", "json")
 	_ = c.RegisterFlagCompletionFunc("conflict", fixedCompletions(generator.Policies...))
@@ -89,6 +95,8 @@ type newResult struct {
 	Files          []*generator.File         `json:"files"`
 	Answers        map[string]any            `json:"answers"`
 	Recommendation *recommend.Recommendation `json:"recommendation"`
+	PostSteps      []string                  `json:"post_steps"`
+	PostResults    []postStepResult          `json:"post_step_results,omitempty"`
 }
 
 func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error {
@@ -156,8 +164,9 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 	if err := plan.Check(generator.Policy(o.conflict)); err != nil {
 		return err
 	}
+	steps := o.postSteps()
 	if interactive && !o.dryRun {
-		if err := confirmPlan(e, plan, t, data); err != nil {
+		if err := confirmPlan(e, plan, t, describePostSteps(steps, t, data)); err != nil {
 			return err
 		}
 	}
@@ -166,27 +175,57 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 			return err
 		}
 	}
-	if o.output == "json" {
-		return writeJSON(e.io.Out, newResult{
-			Target: plan.Target, Template: t.ID, Stack: t.Stack, DryRun: o.dryRun,
-			Files: plan.Files, Answers: a.Map(s), Recommendation: rec,
-		})
-	}
-	if rec != nil && !interactive {
+	text := o.output == "text"
+	if text && rec != nil && !interactive {
 		writeRecommendationSummary(e.io.Out, rec)
 	}
 	if o.dryRun {
-		writePlan(e.io.Out, plan, t)
-		return nil
+		if text {
+			writePlan(e.io.Out, plan, t)
+			fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", describePostSteps(steps, t, data))
+			return nil
+		}
+		return writeJSON(e.io.Out, newResult{
+			Target: plan.Target, Template: t.ID, Stack: t.Stack, DryRun: true,
+			Files: plan.Files, Answers: a.Map(s), Recommendation: rec, PostSteps: nonNil(steps),
+		})
 	}
-	if err := writeCreated(e.io.Out, plan, t, data); err != nil {
+	if text {
+		counts := plan.Counts()
+		fmt.Fprintf(e.io.Out, "Created %s from %s (%d files written", plan.Target, t.ID, counts[generator.Create]+counts[generator.Overwrite])
+		if counts[generator.Skip] > 0 {
+			fmt.Fprintf(e.io.Out, ", %d existing kept", counts[generator.Skip])
+		}
+		fmt.Fprintln(e.io.Out, ").")
+	}
+	results, stepErr := runPostSteps(ctx, e, steps, plan.Target, t, data, text)
+	if !text {
+		if err := writeJSON(e.io.Out, newResult{
+			Target: plan.Target, Template: t.ID, Stack: t.Stack,
+			Files: plan.Files, Answers: a.Map(s), Recommendation: rec, PostSteps: nonNil(steps), PostResults: results,
+		}); err != nil {
+			return err
+		}
+		return stepErr
+	}
+	if stepErr != nil {
+		return stepErr
+	}
+	if err := writeNextSteps(e.io.Out, plan, t, data, steps); err != nil {
 		return err
 	}
 	if interactive {
 		fmt.Fprintln(e.io.Out, "The same project without prompts:")
-		fmt.Fprintf(e.io.Out, "  %s\n", equivalentCommand(s, a, plan.Target))
+		fmt.Fprintf(e.io.Out, "  %s\n", equivalentCommand(s, a, plan.Target, steps))
 	}
 	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
 }
 
 // stackPicker lets the user take the recommended stack or another one.
@@ -290,16 +329,17 @@ func writeCounts(w io.Writer, plan *generator.Plan) {
 	fmt.Fprintf(w, "%d files: %s.\n", len(plan.Files), strings.Join(parts, ", "))
 }
 
-func writeCreated(w io.Writer, plan *generator.Plan, t *catalog.Template, data render.Data) error {
-	counts := plan.Counts()
-	fmt.Fprintf(w, "Created %s from %s (%d files written", plan.Target, t.ID, counts[generator.Create]+counts[generator.Overwrite])
-	if counts[generator.Skip] > 0 {
-		fmt.Fprintf(w, ", %d existing kept", counts[generator.Skip])
-	}
-	fmt.Fprintln(w, ").")
+// writeNextSteps tells the user how to run the project: the commands left to do after
+// the post-steps that ran.
+func writeNextSteps(w io.Writer, plan *generator.Plan, t *catalog.Template, data render.Data, done []string) error {
+	installed := slices.Contains(done, postInstall) || slices.Contains(done, postVerify)
 	fmt.Fprintln(w, "Next steps:")
 	fmt.Fprintf(w, "  cd %s\n", shellQuote(plan.Target))
-	steps := append(append(append([][]string{}, t.Steps.Install...), t.Steps.Test...), t.Steps.Start)
+	var steps [][]string
+	if !installed {
+		steps = append(steps, t.Steps.Install...)
+	}
+	steps = append(append(steps, t.Steps.Test...), t.Steps.Start)
 	for _, step := range steps {
 		argv, err := catalog.Command(step, data)
 		if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -52,7 +53,14 @@ func run(args []string, e *env) int {
 	}
 	code := exitCode(err)
 	if code == exitInterrupted {
-		fmt.Fprintln(e.io.ErrOut, "stackpick: interrupted; nothing was written")
+		switch {
+		case errors.Is(err, errDeclined):
+			fmt.Fprintln(e.io.ErrOut, "stackpick: cancelled; nothing was written")
+		case err == context.Canceled || err == prompt.ErrInterrupted:
+			fmt.Fprintln(e.io.ErrOut, "stackpick: interrupted; nothing was written")
+		default:
+			fmt.Fprintf(e.io.ErrOut, "stackpick: interrupted: %v\n", err)
+		}
 	} else {
 		fmt.Fprintf(e.io.ErrOut, "stackpick: %v\n", err)
 		if code == exitUsage {

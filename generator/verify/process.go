@@ -66,8 +66,8 @@ func command(ctx context.Context, dir string, argv []string, env []string) *exec
 	return cmd
 }
 
-// runCommand runs a command to its end and returns its output.
-func runCommand(ctx context.Context, dir string, argv []string, env []string) (string, error) {
+// RunCommand runs a command in dir to its end and returns its output.
+func RunCommand(ctx context.Context, dir string, argv []string, env []string) (string, error) {
 	cmd := command(ctx, dir, argv, env)
 	var out syncBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out

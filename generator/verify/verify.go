@@ -99,7 +99,7 @@ func Run(ctx context.Context, o Options) Report {
 				if err != nil {
 					return err
 				}
-				out, err := runCommand(ctx, o.Dir, argv, []string{"CI=true", "NO_COLOR=1"})
+				out, err := RunCommand(ctx, o.Dir, argv, []string{"CI=true", "NO_COLOR=1"})
 				if err != nil {
 					s.Output = tail(out)
 					return err
