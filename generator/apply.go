@@ -15,38 +15,42 @@ import (
 // one rename when the target is missing or empty, file by file otherwise. On any error
 // or when ctx is cancelled, what was moved is moved back, staging is removed, and the
 // target is as it was. Check must have been called.
-func Apply(ctx context.Context, p *Plan) (err error) {
+func Apply(ctx context.Context, p *Plan) error {
+	return apply(ctx, p, osWriter{})
+}
+
+func apply(ctx context.Context, p *Plan, w writer) (err error) {
 	target := filepath.Clean(p.Target)
 	parent := filepath.Dir(target)
-	made, err := mkdirAllTracked(parent)
+	made, err := mkdirAllTracked(w, parent)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", parent, err)
 	}
 	defer func() {
 		if err != nil {
-			removeDirs(made)
+			removeDirs(w, made)
 		}
 	}()
-	stage, err := os.MkdirTemp(parent, "."+filepath.Base(target)+".stackpick-*")
+	stage, err := w.MkdirTemp(parent, "."+filepath.Base(target)+".stackpick-*")
 	if err != nil {
 		return fmt.Errorf("create staging folder in %s: %w", parent, err)
 	}
-	defer os.RemoveAll(stage)
+	defer w.RemoveAll(stage)
 
-	if err := writeStage(ctx, stage, p); err != nil {
+	if err := writeStage(ctx, w, stage, p); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if p.targetState != targetNonEmpty {
-		return moveWhole(stage, target, p.targetState)
+		return moveWhole(w, stage, target, p.targetState)
 	}
-	return moveEach(ctx, stage, target, p)
+	return moveEach(ctx, w, stage, target, p)
 }
 
 // writeStage writes every file that is not skipped into the staging folder.
-func writeStage(ctx context.Context, stage string, p *Plan) error {
+func writeStage(ctx context.Context, w writer, stage string, p *Plan) error {
 	for _, f := range p.Files {
 		if f.Action == Skip {
 			continue
@@ -55,49 +59,30 @@ func writeStage(ctx context.Context, stage string, p *Plan) error {
 			return err
 		}
 		dst := filepath.Join(stage, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		if err := w.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			return fmt.Errorf("write %s: %w", f.Path, err)
 		}
-		if err := writeFile(dst, f.Data, f.Mode); err != nil {
+		if err := w.WriteFile(dst, f.Data, f.Mode); err != nil {
 			return fmt.Errorf("write %s: %w", f.Path, err)
 		}
 	}
 	return nil
 }
 
-// writeFile writes data with exactly mode (not narrowed by the umask), so the same
-// answers give the same project on every machine.
-func writeFile(path string, data []byte, mode fs.FileMode) error {
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
-	if err != nil {
-		return err
-	}
-	_, werr := fh.Write(data)
-	cerr := fh.Close()
-	if werr != nil {
-		return werr
-	}
-	if cerr != nil {
-		return cerr
-	}
-	return os.Chmod(path, mode)
-}
-
 // moveWhole renames the staging folder to the target. An empty target folder is
 // replaced (rename(2) allows it) and keeps its mode.
-func moveWhole(stage, target string, state targetState) error {
+func moveWhole(w writer, stage, target string, state targetState) error {
 	mode := fs.FileMode(0o755)
 	if state == targetEmpty {
 		if info, err := os.Stat(target); err == nil {
 			mode = info.Mode().Perm()
 		}
 	}
-	if err := os.Chmod(stage, mode); err != nil {
+	if err := w.Chmod(stage, mode); err != nil {
 		return fmt.Errorf("prepare %s: %w", target, err)
 	}
-	// syscall.Rename, not os.Rename: os.Rename refuses any existing folder, where
-	// rename(2) atomically replaces an empty one and refuses a non-empty one.
-	if err := syscall.Rename(stage, target); err != nil {
+	// rename(2) atomically replaces an empty folder and refuses a non-empty one.
+	if err := w.Rename(stage, target); err != nil {
 		if errors.Is(err, fs.ErrExist) || isNotEmpty(err) {
 			// Someone else wrote into the target since Check looked.
 			return &ConflictError{Target: target, Reason: "was filled by another process while this project was being prepared; nothing was written"}
@@ -109,7 +94,7 @@ func moveWhole(stage, target string, state targetState) error {
 
 // moveEach moves staged files into a non-empty target one by one, keeping what it
 // replaces in the staging folder so that a failure can put it all back.
-func moveEach(ctx context.Context, stage, target string, p *Plan) (err error) {
+func moveEach(ctx context.Context, w writer, stage, target string, p *Plan) (err error) {
 	backup := filepath.Join(stage, ".stackpick-backup")
 	var undo []func()
 	defer func() {
@@ -128,44 +113,44 @@ func moveEach(ctx context.Context, stage, target string, p *Plan) (err error) {
 		}
 		src := filepath.Join(stage, filepath.FromSlash(f.Path))
 		dst := filepath.Join(target, filepath.FromSlash(f.Path))
-		made, err := mkdirAllTracked(filepath.Dir(dst))
+		made, err := mkdirAllTracked(w, filepath.Dir(dst))
 		if err != nil {
 			return fmt.Errorf("write %s: %w", f.Path, err)
 		}
-		undo = append(undo, func() { removeDirs(made) })
+		undo = append(undo, func() { removeDirs(w, made) })
 		if f.Action == Overwrite {
 			saved := filepath.Join(backup, filepath.FromSlash(f.Path))
-			if err := os.MkdirAll(filepath.Dir(saved), 0o700); err != nil {
+			if err := w.MkdirAll(filepath.Dir(saved), 0o700); err != nil {
 				return fmt.Errorf("back up %s: %w", f.Path, err)
 			}
-			if err := os.Rename(dst, saved); err != nil {
+			if err := w.Rename(dst, saved); err != nil {
 				return fmt.Errorf("back up %s: %w", f.Path, err)
 			}
-			undo = append(undo, func() { os.Rename(saved, dst) })
+			undo = append(undo, func() { w.Rename(saved, dst) })
 		}
 		if f.Action == Create {
 			// Refuse to replace a file that appeared since Check: link(2) fails if
 			// dst exists, where rename would silently replace it.
-			if err := os.Link(src, dst); err != nil {
+			if err := w.Link(src, dst); err != nil {
 				if errors.Is(err, fs.ErrExist) {
 					return &ConflictError{Target: target, Reason: fmt.Sprintf("%s appeared while the project was being prepared; nothing was changed", f.Path)}
 				}
 				return fmt.Errorf("write %s: %w", f.Path, err)
 			}
-			undo = append(undo, func() { os.Remove(dst) })
+			undo = append(undo, func() { w.Remove(dst) })
 			continue
 		}
-		if err := os.Rename(src, dst); err != nil {
+		if err := w.Rename(src, dst); err != nil {
 			return fmt.Errorf("write %s: %w", f.Path, err)
 		}
-		undo = append(undo, func() { os.Remove(dst) })
+		undo = append(undo, func() { w.Remove(dst) })
 	}
 	return nil
 }
 
 // mkdirAllTracked creates dir and its missing parents and returns the ones it made,
 // deepest last, so a failed run can remove exactly those.
-func mkdirAllTracked(dir string) ([]string, error) {
+func mkdirAllTracked(w writer, dir string) ([]string, error) {
 	var missing []string
 	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
 		if _, err := os.Lstat(d); err == nil {
@@ -180,8 +165,8 @@ func mkdirAllTracked(dir string) ([]string, error) {
 	}
 	var made []string
 	for i := len(missing) - 1; i >= 0; i-- {
-		if err := os.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-			removeDirs(made)
+		if err := w.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			removeDirs(w, made)
 			return nil, err
 		}
 		made = append(made, missing[i])
@@ -190,9 +175,9 @@ func mkdirAllTracked(dir string) ([]string, error) {
 }
 
 // removeDirs removes folders made by mkdirAllTracked, deepest first, if still empty.
-func removeDirs(made []string) {
+func removeDirs(w writer, made []string) {
 	for i := len(made) - 1; i >= 0; i-- {
-		os.Remove(made[i])
+		w.Remove(made[i])
 	}
 }
 

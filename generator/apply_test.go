@@ -194,3 +194,40 @@ func TestCancelledApplyWritesNothing(t *testing.T) {
 		t.Errorf("left behind: %v", entries)
 	}
 }
+
+func TestTargetPaths(t *testing.T) {
+	root := t.TempDir()
+	real := filepath.Join(root, "real")
+	os.Mkdir(real, 0o755)
+	os.Symlink(real, filepath.Join(root, "link"))
+	for _, tc := range []struct {
+		target string
+		ok     bool
+		want   string
+	}{
+		{filepath.Join(root, "a", "b"), true, ""},
+		{filepath.Join(root, "link", "proj"), false, "goes through the symbolic link"},
+		{filepath.Join(root, "link"), false, "symbolic link"},
+		{root + "/real/../escape", false, "has '..' after a folder name; give the plain path " + filepath.Join(root, "escape")},
+		{root + "/real/./proj", true, ""},
+	} {
+		before := snapshot(t, root)
+		_, err := applyPlan(t, tc.target, PolicyError)
+		if tc.ok != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: got %v, want ok=%v %q", tc.target, err, tc.ok, tc.want)
+		}
+		if !tc.ok && snapshot(t, root) != before {
+			t.Errorf("%s: something was written", tc.target)
+		}
+	}
+	// A leading .. is plain: it names a sibling of the working folder.
+	work := filepath.Join(root, "work")
+	os.Mkdir(work, 0o755)
+	t.Chdir(work)
+	if _, err := applyPlan(t, "../sibling", PolicyError); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "sibling", "README.md")); err != nil {
+		t.Fatal(err)
+	}
+}

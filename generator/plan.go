@@ -100,6 +100,9 @@ func (p *Plan) Add(path string, data []byte) {
 // target that is a file or a symbolic link, a non-empty target under PolicyError, and
 // a file whose path is taken by a folder (or runs through a file) under any policy.
 func (p *Plan) Check(policy Policy) error {
+	if err := checkTargetPath(p.Target); err != nil {
+		return err
+	}
 	info, err := os.Lstat(p.Target)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -209,4 +212,44 @@ func (p *Plan) Counts() map[Action]int {
 		c[f.Action]++
 	}
 	return c
+}
+
+// checkTargetPath refuses a target path that does not say plainly where it goes: one
+// with ".." after a folder name (proj/../x), or one that passes through a symbolic
+// link, which could point anywhere. Leading ".." (../sibling) is plain and allowed.
+func checkTargetPath(target string) error {
+	parts := strings.Split(filepath.ToSlash(target), "/")
+	named := false
+	for _, part := range parts {
+		switch part {
+		case "..":
+			if named {
+				return &ConflictError{Target: target, Reason: fmt.Sprintf("has '..' after a folder name; give the plain path %s", filepath.Clean(target))}
+			}
+		case "", ".":
+		default:
+			named = true
+		}
+	}
+	dir := ""
+	if filepath.IsAbs(target) {
+		dir = string(filepath.Separator)
+	}
+	for _, part := range parts {
+		if part == "" || part == "." {
+			continue
+		}
+		dir = filepath.Join(dir, part)
+		if part == ".." {
+			continue
+		}
+		info, err := os.Lstat(dir)
+		if err != nil {
+			return nil // the rest does not exist yet; Check looks at the target itself
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return &ConflictError{Target: target, Reason: fmt.Sprintf("goes through the symbolic link %s; give the real path", dir)}
+		}
+	}
+	return nil
 }
