@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from .body import JsonBody
-from .models import ItemIn, body_errors, query_int
+from .models import MAX_OFFSET, ItemIn, body_errors, query_int
 from .problems import ProblemError
 from .storage import ItemStore
 
@@ -46,7 +46,7 @@ async def list_items(request: Request) -> JSONResponse:
     errors: list[dict[str, str]] = []
     params = request.query_params
     limit = query_int(params, "limit", default=20, minimum=1, maximum=100, errors=errors)
-    offset = query_int(params, "offset", default=0, minimum=0, errors=errors)
+    offset = query_int(params, "offset", default=0, minimum=0, maximum=MAX_OFFSET, errors=errors)
     if errors:
         raise ProblemError(422, errors=errors)
     items, total = await _store(request).page(limit=limit, offset=offset)
