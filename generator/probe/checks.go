@@ -61,6 +61,9 @@ var checks = []check{
 		return err
 	}},
 	{name: "405 with Allow for a known path and a wrong method", run: checkMethodNotAllowed},
+	{name: "hostile bodies: deep nesting, huge numbers, bad UTF-8, prototype keys: no 5xx, no internals", run: checkHostileBodies},
+	{name: "hostile headers: 100 KB values, bad request ids: no 5xx, server alive", run: checkHostileHeaders},
+	{name: "a slow request body does not block other requests", run: checkSlowBody},
 	{name: "WebSocket /v1/ws/echo echoes text and binary; oversized closes 1009", run: checkWebSocket, ws: true},
 	{name: "no WebSocket route without the websocket feature", run: func(p *prober) error {
 		r, err := p.get("/v1/ws/echo")

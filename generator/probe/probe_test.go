@@ -7,12 +7,15 @@ import (
 	"testing"
 )
 
-// TestProbeCatchesABrokenServer runs the probe against a server that answers every
-// request with 200 {"status":"ok"}: every rule but liveness must fail, so no check
-// passes by accident.
+// TestProbeCatchesABrokenServer runs the probe against a server that answers GET
+// /livez correctly and every other request with 500 {"status":"ok"}: every rule but
+// liveness must fail, so no check passes by accident.
 func TestProbeCatchesABrokenServer(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Path != "/livez" {
+			w.WriteHeader(500)
+		}
 		w.Write([]byte(`{"status":"ok"}`))
 	}))
 	defer srv.Close()
