@@ -3,7 +3,7 @@ GO ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 20s
 
-.PHONY: build test test-short lint golden bench fuzz clean
+.PHONY: build test test-short lint golden locks bench fuzz clean
 
 build:
 	$(GO) build -o bin/stackpick ./cmd/stackpick
@@ -27,8 +27,22 @@ lint:
 golden:
 	$(GO) test ./cmd/stackpick -run TestGolden -count=1 -update
 
+# Whole-process timings against cp -r, cookiecutter, copier, express-generator and a Go
+# hello world (bench/cmd/genbench; installs the other tools once under $TMPDIR; BENCHFLAGS=-h lists options), then the
+# Go benchmarks with allocations. Prints ratios; never asserts a time.
+# Refresh the templates' lockfiles from the registries for the pinned versions
+# (npm; uv from PyPI in a temporary virtual environment), then check them.
+locks:
+	sh scripts/refresh-npm-lock.sh
+	@venv=$$(mktemp -d)/uv; python3 -m venv $$venv && $$venv/bin/pip install -q uv && \
+	PATH=$$venv/bin:$$PATH bash scripts/refresh-uv-lock.sh
+
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) build -o bin/stackpick ./cmd/stackpick
+	$(GO) build -o bin/hello ./bench/cmd/hello
+	$(GO) build -o bin/genbench ./bench/cmd/genbench
+	bin/genbench -stackpick bin/stackpick -hello bin/hello $(BENCHFLAGS)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 500ms ./...
 
 # Each fuzz target for FUZZTIME; the seed corpus in testdata/fuzz runs in `make test`.
 fuzz:

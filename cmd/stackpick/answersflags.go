@@ -43,7 +43,7 @@ func (f *answerFlags) register(c *cobra.Command) {
 // schemaFor builds the question schema from the catalog.
 func schemaFor(cat *catalog.Catalog, defaultName string) *answers.Schema {
 	o := answers.Options{DefaultName: defaultName, ReservedNames: cat.ReservedNames()}
-	for _, t := range cat.Templates {
+	for _, t := range cat.Public() {
 		o.Templates = append(o.Templates, answers.Value{ID: t.ID, Help: t.Description})
 	}
 	for _, s := range cat.Stacks() {

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/stackpick/stackpick/generator/catalog"
+	"github.com/stackpick/stackpick/generator/verify"
 	"github.com/stackpick/stackpick/templates"
 )
 
@@ -20,7 +22,7 @@ func TestGeneratedProjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tmpl := range cat.Templates {
+	for _, tmpl := range cat.Public() {
 		for _, features := range []string{strings.Join(tmpl.Features, ","), ""} {
 			t.Run(tmpl.ID+"/features="+features, func(t *testing.T) {
 				dir := t.TempDir() + "/e2e-app"
@@ -28,6 +30,17 @@ func TestGeneratedProjects(t *testing.T) {
 					"--set", `description=End-to-end "test" project \ with {{ .Name }} and ${HOME}`)
 				if code != 0 {
 					t.Fatalf("new: exit %d: %s", code, stderr)
+				}
+				// The shipped lockfile must match the manifest it was made for.
+				data := tmpl.Data("e2e-app", "e2e_app", "", strings.Split(features, ","))
+				for _, argv := range tmpl.Steps.Locked {
+					argv, err := catalog.Command(argv, data)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if out, err := verify.RunCommand(context.Background(), dir, argv, nil); err != nil {
+						t.Fatalf("the lockfile is out of sync: %v\n%s", err, out)
+					}
 				}
 				code, stdout, stderr := runTest(t, "verify", dir)
 				t.Logf("verify:\n%s", stdout)

@@ -40,8 +40,8 @@ the options (answers) each one reads.
 			if err != nil {
 				return err
 			}
-			infos := make([]templateInfo, 0, len(cat.Templates))
-			for _, t := range cat.Templates {
+			infos := []templateInfo{}
+			for _, t := range cat.Public() {
 				infos = append(infos, templateInfo{
 					ID: t.ID, Stack: t.Stack, Framework: t.Framework, Language: t.Language,
 					Description: t.Description, Port: t.Port, Options: t.Options, Features: t.Features, Digest: t.Digest,

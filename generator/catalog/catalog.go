@@ -32,7 +32,10 @@ type Manifest struct {
 	Language    string `yaml:"language"`
 	Description string `yaml:"description"`
 	Port        int    `yaml:"port"`
-	Options     []string
+	// Internal templates (the bare frameworks compare measures against) are not
+	// offered to users: ByID finds them, nothing else lists them.
+	Internal bool `yaml:"internal"`
+	Options  []string
 	Features    []string
 	// ReservedNames cannot be project names (the project depends on packages of
 	// those names).
@@ -54,6 +57,9 @@ type Steps struct {
 	Lint    [][]string `yaml:"lint"`
 	Test    [][]string `yaml:"test"`
 	Start   []string   `yaml:"start"`
+	// Locked checks that the shipped lockfile matches the manifest, where installing
+	// does not already (npm ci does; pip does not read uv.lock).
+	Locked [][]string `yaml:"locked"`
 }
 
 // Template is a manifest with its files.
@@ -167,9 +173,20 @@ func (c *Catalog) ByID(id string) *Template {
 	return nil
 }
 
-// ForStack returns the first template (by id) of a stack, or nil.
-func (c *Catalog) ForStack(stack string) *Template {
+// Public lists the templates offered to users, sorted by id.
+func (c *Catalog) Public() []*Template {
+	var out []*Template
 	for _, t := range c.Templates {
+		if !t.Internal {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ForStack returns the first public template (by id) of a stack, or nil.
+func (c *Catalog) ForStack(stack string) *Template {
+	for _, t := range c.Public() {
 		if t.Stack == stack {
 			return t
 		}
@@ -180,7 +197,7 @@ func (c *Catalog) ForStack(stack string) *Template {
 // Stacks lists the stacks the templates provide, sorted.
 func (c *Catalog) Stacks() []string {
 	var out []string
-	for _, t := range c.Templates {
+	for _, t := range c.Public() {
 		if !slices.Contains(out, t.Stack) {
 			out = append(out, t.Stack)
 		}
@@ -189,11 +206,11 @@ func (c *Catalog) Stacks() []string {
 	return out
 }
 
-// IDs lists the template ids, sorted.
+// IDs lists the public template ids, sorted.
 func (c *Catalog) IDs() []string {
-	out := make([]string, len(c.Templates))
-	for i, t := range c.Templates {
-		out[i] = t.ID
+	var out []string
+	for _, t := range c.Public() {
+		out = append(out, t.ID)
 	}
 	return out
 }
@@ -201,7 +218,7 @@ func (c *Catalog) IDs() []string {
 // Features lists every feature any template supports, in first-seen order.
 func (c *Catalog) Features() []string {
 	var out []string
-	for _, t := range c.Templates {
+	for _, t := range c.Public() {
 		for _, f := range t.Features {
 			if !slices.Contains(out, f) {
 				out = append(out, f)

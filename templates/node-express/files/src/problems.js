@@ -56,6 +56,7 @@ export function sendProblem(req, res, status, detail, { errors, headers } = {}) 
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   }
   res.status(status);
+  res.statusMessage = statusTitle(status); // the status line says what the title says
   res.type('application/problem+json');
   res.send(JSON.stringify(problemBody(req, status, detail, errors)));
 }

@@ -52,6 +52,7 @@ describe('request bodies and error precedence', () => {
       chunks: [big.slice(0, 500), big.slice(500)],
     });
     assertProblem(asResponse(tooBig), 413, '/v1/items');
+    assert.equal(tooBig.statusMessage, 'Content Too Large');
   });
 
   it('puts 413 before 415 and 400', async () => {

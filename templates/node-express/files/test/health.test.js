@@ -73,6 +73,12 @@ describe('probes, headers and logs', () => {
     assertProblem(res, 404, '/nope/deeper');
   });
 
+  it('answers a malformed path with a 400 problem', async () => {
+    const res = await request(app, 'GET', '/v1/items/%E0%A4%A');
+    assertProblem(res, 400, '/v1/items/%E0%A4%A');
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+  });
+
   it('answers a wrong method with 405 and Allow', async () => {
     for (const [path, allow] of [
       ['/livez', 'GET'],

@@ -10,7 +10,7 @@ import { MemoryStore } from '../src/store.js';
 
 /**
  * Starts the real HTTP server on a free port with captured logs.
- * Close it with `await t.close()`.
+ * Stop it with `await app.close()`.
  */
 export async function startServer({ settings: overrides = {}, store = new MemoryStore() } = {}) {
   const settings = { ...loadSettings({}), ...overrides };
@@ -68,7 +68,12 @@ export function rawRequest(app, { method = 'GET', path = '/', headers = {}, chun
         res.on('data', (part) => parts.push(part));
         res.on('end', () => {
           const text = Buffer.concat(parts).toString('utf8');
-          resolve({ status: res.statusCode, headers: res.headers, text });
+          resolve({
+            status: res.statusCode,
+            statusMessage: res.statusMessage,
+            headers: res.headers,
+            text,
+          });
         });
       },
     );

@@ -74,6 +74,10 @@ def test_list_in_insertion_order_with_paging(client: TestClient) -> None:
     assert [i["id"] for i in body["items"]] == ids[1:3]
     assert (body["total"], body["limit"], body["offset"]) == (5, 2, 1)
 
+    body = client.get("/v1/items", params={"limit": "0100", "offset": "9007199254740991"}).json()
+    assert body["items"] == []
+    assert (body["limit"], body["offset"]) == (100, 9007199254740991)
+
     body = client.get("/v1/items", params={"limit": "100", "offset": "10"}).json()
     assert body["items"] == []
     assert body["total"] == 5
@@ -90,6 +94,9 @@ def test_list_in_insertion_order_with_paging(client: TestClient) -> None:
         ("limit=+5", "limit"),
         ("offset=-5", "offset"),
         ("offset=1e3", "offset"),
+        ("offset=9007199254740992", "offset"),
+        ("offset=" + "9" * 5000, "offset"),
+        ("limit=%EF%BC%95", "limit"),  # a full-width digit five
     ],
 )
 def test_bad_paging_is_422(client: TestClient, query: str, name: str) -> None:

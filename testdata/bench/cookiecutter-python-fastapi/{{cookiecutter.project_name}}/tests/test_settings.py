@@ -41,7 +41,7 @@ def test_defaults() -> None:
 def test_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOST", "0.0.0.0")  # noqa: S104
     monkeypatch.setenv("PORT", "0")
-    monkeypatch.setenv("LOG_LEVEL", "WARN")
+    monkeypatch.setenv("LOG_LEVEL", " WARN ")
     monkeypatch.setenv("BODY_LIMIT_BYTES", "10")
     monkeypatch.setenv("SHUTDOWN_TIMEOUT_MS", "0")
     settings = load_settings()

@@ -13,7 +13,8 @@ async function startRequest(port, head) {
   });
   const ended = new Promise((resolve) => socket.on('close', () => resolve(received)));
   socket.write(head);
-  await new Promise((resolve) => setTimeout(resolve, 100)); // let the server read it
+  // A full round trip on another connection: by its answer the server has read these bytes.
+  await (await fetch(`http://127.0.0.1:${port}/livez`)).text();
   return { socket, ended };
 }
 

@@ -115,6 +115,16 @@ def test_json_content_types_are_accepted(client: TestClient, content_type: str) 
     assert response.status_code == 201
 
 
+def test_404_and_405_come_before_415(client: TestClient) -> None:
+    # 415 and 400 belong to the routes that take JSON; other paths and methods never
+    # look at the body (only its size).
+    _problem(client.put("/v1/items"), 405, "Method Not Allowed")
+    _problem(client.post(f"/v1/items/{uuid.uuid4()}", content=b"{"), 405, "Method Not Allowed")
+    _problem(
+        client.post("/nope", content=b"{", headers={"content-type": "text/plain"}), 404, "Not Found"
+    )
+
+
 def test_415_comes_before_400_and_404(client: TestClient, item: dict) -> None:
     _problem(client.put(f"/v1/items/{item['id']}", content=b"{"), 415, "Unsupported Media Type")
     _problem(client.put("/v1/items/nope", content=b"{"), 415, "Unsupported Media Type")

@@ -6,7 +6,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from .models import ItemIn, body_errors, query_int
+from .body import JsonBody
+from .models import MAX_OFFSET, ItemIn, body_errors, query_int
 from .problems import ProblemError
 from .storage import ItemStore
 
@@ -17,9 +18,7 @@ def _store(request: Request) -> ItemStore:
     return request.app.state.store
 
 
-def _item_in(request: Request) -> ItemIn:
-    # BodyMiddleware already answered 413, 415 and 400 and left the parsed JSON here.
-    data: Any = request.state.json
+def _item_in(data: Any) -> ItemIn:
     try:
         return ItemIn.model_validate(data)
     except ValidationError as exc:
@@ -47,7 +46,7 @@ async def list_items(request: Request) -> JSONResponse:
     errors: list[dict[str, str]] = []
     params = request.query_params
     limit = query_int(params, "limit", default=20, minimum=1, maximum=100, errors=errors)
-    offset = query_int(params, "offset", default=0, minimum=0, errors=errors)
+    offset = query_int(params, "offset", default=0, minimum=0, maximum=MAX_OFFSET, errors=errors)
     if errors:
         raise ProblemError(422, errors=errors)
     items, total = await _store(request).page(limit=limit, offset=offset)
@@ -62,8 +61,8 @@ async def list_items(request: Request) -> JSONResponse:
 
 
 @router.post("/v1/items")
-async def create_item(request: Request) -> JSONResponse:
-    item = await _store(request).create(_item_in(request))
+async def create_item(request: Request, body: JsonBody) -> JSONResponse:
+    item = await _store(request).create(_item_in(body))
     return JSONResponse(
         item.model_dump(mode="json"),
         status_code=201,
@@ -80,12 +79,12 @@ async def get_item(request: Request, item_id: str) -> JSONResponse:
 
 
 @router.put("/v1/items/{item_id}")
-async def replace_item(request: Request, item_id: str) -> JSONResponse:
+async def replace_item(request: Request, item_id: str, body: JsonBody) -> JSONResponse:
     store = _store(request)
     # An unknown (or non-UUID) id is 404 even when the body is also invalid.
     if await store.get(item_id) is None:
         raise _not_found(item_id)
-    item = await store.replace(item_id, _item_in(request))
+    item = await store.replace(item_id, _item_in(body))
     if item is None:
         raise _not_found(item_id)
     return JSONResponse(item.model_dump(mode="json"))

@@ -1,11 +1,9 @@
-"""ASGI middleware: request id, security headers, access log, error catching, body checks."""
+"""ASGI middleware: request id, security headers, access log, errors, body limit."""
 
-import json
 import logging
 import re
 import time
 import uuid
-from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -84,25 +82,10 @@ class RequestContextMiddleware:
             )
 
 
-def _is_json(content_type: str | None) -> bool:
-    if content_type is None:
-        return False
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    kind, _, subtype = media_type.partition("/")
-    if kind != "application":
-        return False
-    return subtype == "json" or (subtype.endswith("+json") and len(subtype) > len("+json"))
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-class BodyMiddleware:
-    """Reads the whole request body up front and checks it in the contract's order:
-    413 over `limit` bytes (by Content-Length, or counted as a chunked body arrives),
-    then for POST and PUT 415 unless the type is JSON, then 400 unless the body parses.
-    The parsed value is left in `request.state.json`; the bytes are replayed to the app."""
+class BodyLimitMiddleware:
+    """Reads the whole request body up front, so that a body over `limit` bytes is 413
+    before anything else is checked, whether it came with a Content-Length or chunked.
+    The bytes are then replayed to the app."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -113,8 +96,7 @@ class BodyMiddleware:
             await self.app(scope, receive, send)
             return
 
-        headers = Headers(scope=scope)
-        declared = headers.get("content-length", "")
+        declared = Headers(scope=scope).get("content-length", "")
         if _DIGITS.fullmatch(declared) and int(declared) > self.limit:
             body = None
         else:
@@ -126,18 +108,6 @@ class BodyMiddleware:
             detail = f"The request body must not exceed {self.limit} bytes."
             await problem_response(scope, 413, detail)(scope, receive, send)
             return
-
-        if scope["method"] in ("POST", "PUT"):
-            if not _is_json(headers.get("content-type")):
-                detail = "The request body must be application/json."
-                await problem_response(scope, 415, detail)(scope, receive, send)
-                return
-            try:
-                scope.setdefault("state", {})["json"] = _parse_json(body)
-            except (ValueError, RecursionError):
-                detail = "The request body is not valid JSON."
-                await problem_response(scope, 400, detail)(scope, receive, send)
-                return
 
         replayed = False
 
@@ -170,12 +140,3 @@ class BodyMiddleware:
 
 class _ClientGone(Exception):
     """The client disconnected before sending the whole body."""
-
-
-def _parse_json(body: bytes) -> Any:
-    text = body.decode("utf-8")
-    value = json.loads(text, parse_constant=_reject_constant)
-    if "\\u" in text:
-        # A lone surrogate (\ud800) parses, but could never be encoded back to UTF-8.
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    return value

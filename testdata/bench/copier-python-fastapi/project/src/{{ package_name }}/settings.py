@@ -12,6 +12,8 @@ DEFAULT_PORT = 8000
 LogLevel = Literal["debug", "info", "warning", "error", "critical"]
 
 _DIGITS = re.compile(r"[0-9]+")
+# Level names other stacks use (the Node.js skeleton's pino levels), mapped to ours.
+_LEVEL_ALIASES = {"trace": "debug", "warn": "warning", "fatal": "critical"}
 
 
 class SettingsError(Exception):
@@ -50,7 +52,7 @@ class Settings(BaseSettings):
     def _normalize_level(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = value.strip().lower()
-            return "warning" if value == "warn" else value
+            return _LEVEL_ALIASES.get(value, value)
         return value
 
 

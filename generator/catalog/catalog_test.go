@@ -1,0 +1,77 @@
+package catalog
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func manifest(id, stack string, extra string) *fstest.MapFile {
+	return &fstest.MapFile{Data: []byte("id: " + id + "\nstack: " + stack + "\nport: 3000\nfeatures: [docker]\n" + extra)}
+}
+
+func TestLoad(t *testing.T) {
+	fsys := fstest.MapFS{
+		"b/manifest.yml":        manifest("b-tmpl", "node", "files:\n  - path: Dockerfile\n    when: docker\n  - path: run.sh\n    mode: \"0755\"\n"),
+		"b/files/Dockerfile":    {Data: []byte("FROM x")},
+		"b/files/run.sh":        {Data: []byte("#!/bin/sh")},
+		"a/manifest.yml":        manifest("a-tmpl", "python", ""),
+		"a/files/x.txt":         {Data: []byte("x")},
+		"bare/manifest.yml":     manifest("bare-node", "node", "internal: true\n"),
+		"bare/files/x.txt":      {Data: []byte("x")},
+		"not-a-template/README": {Data: []byte("no manifest")},
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.IDs(), ","); got != "a-tmpl,b-tmpl" {
+		t.Errorf("IDs %s (internal templates must not be listed)", got)
+	}
+	if c.ByID("bare-node") == nil || c.ForStack("node").ID != "b-tmpl" || c.ForStack("go") != nil {
+		t.Error("lookups")
+	}
+	if got := strings.Join(c.Stacks(), ","); got != "node,python" {
+		t.Errorf("stacks %s", got)
+	}
+	b := c.ByID("b-tmpl")
+	files, err := b.Render(b.Data("n", "n", "", nil))
+	if err != nil || len(files) != 1 || files[0].Path != "run.sh" || files[0].Mode != 0o755 {
+		t.Errorf("render without docker: %+v %v", files, err)
+	}
+	files, _ = b.Render(b.Data("n", "n", "", []string{"docker"}))
+	if len(files) != 2 {
+		t.Errorf("render with docker: %d files", len(files))
+	}
+	// The digest changes with any file of the template.
+	before := c.ByID("a-tmpl").Digest
+	fsys["a/files/x.txt"] = &fstest.MapFile{Data: []byte("y")}
+	c2, _ := Load(fsys)
+	if c2.ByID("a-tmpl").Digest == before || !strings.HasPrefix(before, "sha256:") {
+		t.Error("digest did not change with the content")
+	}
+}
+
+func TestLoadRejects(t *testing.T) {
+	for name, fsys := range map[string]fstest.MapFS{
+		"duplicate id":  {"a/manifest.yml": manifest("x", "node", ""), "b/manifest.yml": manifest("x", "node", "")},
+		"unknown field": {"a/manifest.yml": manifest("x", "node", "colour: blue\n")},
+		"no port":       {"a/manifest.yml": {Data: []byte("id: x\nstack: node\n")}},
+		"bad mode":      {"a/manifest.yml": manifest("x", "node", "files:\n  - path: a\n    mode: rwx\n")},
+		"bad feature":   {"a/manifest.yml": manifest("x", "node", "files:\n  - path: a\n    when: kafka\n")},
+	} {
+		if _, err := Load(fsys); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestCommand(t *testing.T) {
+	got, err := Command([]string{".venv/bin/python", "-m", "{{ .Package }}"}, (&Template{}).Data("a-b", "a_b", "", nil))
+	if err != nil || strings.Join(got, " ") != ".venv/bin/python -m a_b" {
+		t.Errorf("%v %v", got, err)
+	}
+	if _, err := Command([]string{"{{ .Nope }}"}, (&Template{}).Data("a", "a", "", nil)); err == nil {
+		t.Error("unknown field accepted")
+	}
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Regenerates templates/node-express/files/package-lock.json.tmpl from the npm registry for
+# the versions pinned in package.json.tmpl. Run from the stackpick repository root:
+#   sh scripts/refresh-npm-lock.sh   (make locks)
+# Needs go, node >= 20 and npm. Bump a dependency by editing package.json.tmpl first.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+conv=$here/npm-lock-template.mjs
+out=templates/node-express/files/package-lock.json.tmpl
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/stackpick" ./cmd/stackpick
+npmflags="--package-lock-only --ignore-scripts --no-audit --no-fund --omit-lockfile-registry-resolved"
+# 1. The full dependency tree (with ws), resolved afresh.
+"$tmp/stackpick" new "$tmp/ws" --yes --stack node --set name=stackpick-lock-name --set features=websocket >/dev/null
+rm -f "$tmp/ws/package-lock.json"
+(cd "$tmp/ws" && npm install $npmflags >/dev/null)
+# 2. The same tree without ws: npm prunes it from a copy of the first lockfile.
+"$tmp/stackpick" new "$tmp/plain" --yes --stack node --set name=stackpick-lock-name --set features= >/dev/null
+cp "$tmp/ws/package-lock.json" "$tmp/plain/package-lock.json"
+(cd "$tmp/plain" && npm install $npmflags >/dev/null)
+# 3. One template for both; the converter checks that it renders back to each file.
+node "$conv" "$tmp/ws/package-lock.json" "$tmp/plain/package-lock.json" >"$tmp/lock.tmpl"
+mv "$tmp/lock.tmpl" "$out"
+echo "wrote $out"

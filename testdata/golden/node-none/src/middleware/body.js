@@ -1,0 +1,50 @@
+import express from 'express';
+import { HttpProblem } from '../problems.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** `application/json` or any `application/*+json`, parameters allowed. */
+export function isJsonContentType(header) {
+  if (typeof header !== 'string') return false;
+  const mediaType = header.split(';', 1)[0].trim().toLowerCase();
+  return (
+    mediaType === 'application/json' ||
+    /^application\/[!#$%&'*.^`|~0-9a-z-]+\+json$/.test(mediaType)
+  );
+}
+
+/**
+ * Reads every request body as bytes, whatever its type, so that the size check comes before
+ * anything else: over `limit` bytes is 413, with Content-Length or chunked.
+ */
+export function readBody({ limit }) {
+  const readRaw = express.raw({ type: () => true, limit, inflate: false });
+  return [
+    readRaw,
+    (req, _res, next) => {
+      req.rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      req.body = undefined;
+      next();
+    },
+  ];
+}
+
+/**
+ * For routes that take a JSON body: 415 without a JSON content type, then 400 for bytes
+ * that are not UTF-8 JSON. The parsed value goes to `req.body`.
+ */
+export function jsonBody() {
+  return (req, _res, next) => {
+    if (!isJsonContentType(req.headers['content-type'])) {
+      next(new HttpProblem(415, 'The request body must be JSON (Content-Type: application/json).'));
+      return;
+    }
+    try {
+      req.body = JSON.parse(decoder.decode(req.rawBody));
+    } catch {
+      next(new HttpProblem(400, 'The request body is not valid JSON.'));
+      return;
+    }
+    next();
+  };
+}

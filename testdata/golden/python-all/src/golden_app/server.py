@@ -1,0 +1,81 @@
+"""Running the app on uvicorn, with a graceful drain on SIGTERM and SIGINT."""
+
+import contextlib
+import logging
+import signal
+import socket
+import threading
+from collections.abc import Generator
+from types import FrameType
+
+import uvicorn
+
+from .app import Lifecycle, create_app
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, made to flip readiness first on a signal and to report whether
+    the drain finished in time."""
+
+    def __init__(self, config: uvicorn.Config, lifecycle: Lifecycle) -> None:
+        super().__init__(config)
+        self.lifecycle = lifecycle
+        self.drained = True
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        self.lifecycle.draining = True
+        super().handle_exit(sig, frame)
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Generator[None, None, None]:
+        # Like uvicorn's, without re-raising the signal afterwards, so that a graceful
+        # stop exits with our own code instead of dying by the signal.
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in _SIGNALS}
+        try:
+            yield
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            host, port = self.servers[0].sockets[0].getsockname()[:2]
+            logger.info("listening", extra={"host": host, "port": port})
+
+    async def _wait_tasks_to_complete(self) -> None:
+        # uvicorn (the pinned version) cancels this wait once timeout_graceful_shutdown
+        # has passed, and cuts it short on a second Ctrl-C (force_exit).
+        self.drained = False
+        await super()._wait_tasks_to_complete()
+        self.drained = not self.force_exit
+
+
+def serve(settings: Settings) -> int:
+    """Serve until a signal; return the exit code (0, or 1 if the drain timed out)."""
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        ws="websockets-sansio",
+        ws_max_size=settings.ws_max_message_bytes,
+        # Without compression the limit counts the bytes of the message itself.
+        ws_per_message_deflate=False,
+        log_config=None,
+        log_level=None,
+        access_log=False,
+        server_header=False,
+        timeout_graceful_shutdown=settings.shutdown_timeout_ms / 1000,
+    )
+    server = Server(config, app.state.lifecycle)
+    server.run()
+    return 0 if server.drained else 1

@@ -1,0 +1,71 @@
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from golden_app.app import create_app
+from golden_app.settings import Settings
+
+PACKAGE = "golden_app"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(body_limit_bytes=1024, ws_max_message_bytes=64)
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    # As a context manager, so that the app's lifespan runs.
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+@pytest.fixture
+def item(client: TestClient) -> dict:
+    response = client.post("/v1/items", json={"name": "widget", "quantity": 3, "tags": ["a"]})
+    assert response.status_code == 201
+    return response.json()
+
+
+Start = Callable[..., tuple[subprocess.Popen[str], int]]
+
+
+@pytest.fixture
+def start() -> Iterator[Start]:
+    """Start the real server (`python -m <package>`, PORT=0): the process and its port."""
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(**env: str) -> tuple[subprocess.Popen[str], int]:
+        process = subprocess.Popen(
+            [sys.executable, "-m", PACKAGE],
+            env={**os.environ, "HOST": "127.0.0.1", "PORT": "0", **env},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        processes.append(process)
+        # A server that never logs "listening" is killed, so the test fails, not hangs.
+        watchdog = threading.Timer(20, process.kill)
+        watchdog.start()
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                entry = json.loads(line)
+                if entry["msg"] == "listening":
+                    return process, entry["port"]
+        finally:
+            watchdog.cancel()
+        pytest.fail(f"the server exited with {process.wait()} before listening")
+
+    yield start
+    for process in processes:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
