@@ -60,6 +60,8 @@ type Steps struct {
 	// Locked checks that the shipped lockfile matches the manifest, where installing
 	// does not already (npm ci does; pip does not read uv.lock).
 	Locked [][]string `yaml:"locked"`
+	// Audit reports known vulnerabilities of the runtime dependencies (non-zero exit).
+	Audit [][]string `yaml:"audit"`
 }
 
 // Template is a manifest with its files.
