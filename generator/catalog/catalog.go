@@ -36,7 +36,7 @@ type Manifest struct {
 	// offered to users: ByID finds them, nothing else lists them.
 	Internal bool `yaml:"internal"`
 	Options  []string
-	Features    []string
+	Features []string
 	// ReservedNames cannot be project names (the project depends on packages of
 	// those names).
 	ReservedNames []string   `yaml:"reserved_names"`
