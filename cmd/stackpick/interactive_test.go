@@ -64,6 +64,11 @@ type session struct {
 
 func startSession(t *testing.T, dir string, args ...string) *session {
 	t.Helper()
+	return startSessionEnv(t, dir, cleanEnv("NO_COLOR=1", "TERM=xterm"), args...)
+}
+
+func startSessionEnv(t *testing.T, dir string, env []string, args ...string) *session {
+	t.Helper()
 	ptm, tty, err := pty.Open()
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +83,7 @@ func startSession(t *testing.T, dir string, args ...string) *session {
 	cmd := exec.Command(stackpickBinary(t), args...)
 	cmd.Dir = dir
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.Tty(), c.Tty(), c.Tty()
-	cmd.Env = cleanEnv("NO_COLOR=1", "TERM=xterm")
+	cmd.Env = env
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -285,5 +290,28 @@ func TestNoPromptOnATerminal(t *testing.T) {
 	s.expect("Created demo from python-fastapi")
 	if code := s.wait(); code != 0 {
 		t.Fatalf("exit %d", code)
+	}
+}
+
+var sgrRE = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
+// TestColourOnlyWithoutNoColor: prompts are coloured on a terminal, and not at all when
+// NO_COLOR is set.
+func TestColourOnlyWithoutNoColor(t *testing.T) {
+	for _, noColor := range []bool{false, true} {
+		env := cleanEnv("TERM=xterm")
+		if noColor {
+			env = append(env, "NO_COLOR=1")
+		}
+		s := startSessionEnv(t, t.TempDir(), env, "recommend")
+		s.expect("What will this backend mostly do?")
+		s.expect("JSON/REST API")
+		time.Sleep(300 * time.Millisecond)
+		s.send(keyCtrlC)
+		s.wait()
+		coloured := sgrRE.MatchString(s.raw.String())
+		if coloured == noColor {
+			t.Errorf("NO_COLOR set: %v, colour escapes in the output: %v", noColor, coloured)
+		}
 	}
 }
