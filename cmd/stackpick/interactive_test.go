@@ -315,3 +315,52 @@ func TestColourOnlyWithoutNoColor(t *testing.T) {
 		}
 	}
 }
+
+func TestInteractivePythonHappyPath(t *testing.T) {
+	dir := t.TempDir()
+	s := startSession(t, dir, "new", "lab")
+	s.answerDecisions(4) // ml: python is recommended
+	s.expect("Recommended stack: python")
+	s.expect("workload=ml")
+	s.expect("Which stack do you want?")
+	s.send(keyEnter)
+	s.expect("Project name?")
+	s.send(keyEnter)
+	s.expect("Description?")
+	s.send(keyEnter)
+	s.expect("Which features?")
+	s.send(keyEnter)
+	s.expect("Write ")
+	s.send(keyEnter)
+	s.expect("Created lab from python-fastapi")
+	s.expect(".venv/bin/python -m lab")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "lab", "src", "lab", "__main__.py")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNoPromptFromTheEnvironment(t *testing.T) {
+	s := startSessionEnv(t, t.TempDir(), cleanEnv("NO_COLOR=1", "TERM=xterm", "STACKPICK_NO_PROMPT=1"), "recommend")
+	s.expect("missing answers: workload")
+	if code := s.wait(); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+}
+
+// TestSpinnerOnATerminal: a long post-step shows a spinner with the elapsed time on a
+// terminal, then its result line.
+func TestSpinnerOnATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs npm ci; run without -short")
+	}
+	s := startSession(t, t.TempDir(), "new", "spin", "--yes", "--stack", "node", "--install")
+	s.expect("install (")
+	s.expect("s)")
+	s.expect("install  ok")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}

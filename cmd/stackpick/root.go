@@ -99,6 +99,7 @@ an error, never a hanging prompt.
 	root.AddCommand(
 		newNewCmd(e),
 		newRecommendCmd(e),
+		newCompareCmd(e),
 		newVerifyCmd(e),
 		newTemplatesCmd(e),
 		newSchemaCmd(e),

@@ -1,0 +1,204 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/stackpick/stackpick/generator/answers"
+	"github.com/stackpick/stackpick/generator/catalog"
+	"github.com/stackpick/stackpick/generator/compare"
+)
+
+type compareOptions struct {
+	answerFlags
+	stacks      []string
+	bench       bool
+	duration    time.Duration
+	warmup      time.Duration
+	connections int
+	rounds      int
+	output      string
+	chart       string
+}
+
+func newCompareCmd(e *env) *cobra.Command {
+	o := &compareOptions{}
+	c := &cobra.Command{
+		Use:   "compare",
+		Short: "Put the skeletons side by side: structure, parity, files by role; with --bench, speed",
+		Long: `Render every chosen stack's template with the same answers (in memory) and compare
+them: files, lines of code by kind, direct dependencies; a parity table of the
+contract's endpoints and settings, tests, lint, Dockerfile, CI workflow and
+WebSocket, derived from the manifests and the generated files; and the files paired
+by role, with those that have no counterpart called out.
+
+Answers resolve as for 'stackpick new' (--set, --answers, STACKPICK_<KEY>, a prompt on
+a terminal, --yes for defaults); the decision questions are not needed.
+
+--bench also installs each skeleton and its stack's bare framework (a minimal app with
+the same /livez) into a temporary folder, then in each round boots each one on
+loopback (cold start to ready), warms it up and loads it with vegeta for --duration:
+GET /livez on every server, and a mix of GET /livez, GET /v1/items and POST
+/v1/items on the skeletons. It reports requests per second, p50/p90/p99 latency,
+errors, peak RSS, install time and size, each as a ratio to the first stack, and each
+skeleton's /livez throughput as a share of its bare framework's. The load generator
+shares the machine. Every process is stopped at the end, and on Ctrl-C (exit 130).
+
+` + exitCodesHelp,
+		Example: `  stackpick compare --yes
+  stackpick compare --yes --set features=docker,ci,websocket --output markdown
+  stackpick compare --yes --bench --duration 10s --connections 50 --chart bench.svg
+  stackpick compare --yes --bench --duration 2s --rounds 2 --output json > compare.json`,
+		Args: argsUsage(cobra.NoArgs),
+		RunE: func(c *cobra.Command, args []string) error {
+			return compareRun(c.Context(), e, o)
+		},
+	}
+	o.register(c)
+	c.Flags().StringSliceVar(&o.stacks, "stacks", nil, "the stacks to compare, in order; the first is the one ratios are taken against (default: every stack)")
+	c.Flags().BoolVar(&o.bench, "bench", false, "also install, boot and load each skeleton and its bare framework")
+	c.Flags().DurationVar(&o.duration, "duration", 10*time.Second, "with --bench: how long each workload loads each server, per round")
+	c.Flags().DurationVar(&o.warmup, "warmup", 0, "with --bench: /livez load after each boot before measuring (default: a fifth of --duration, at most 2s)")
+	c.Flags().IntVar(&o.connections, "connections", 50, "with --bench: concurrent connections, each sending its next request when answered")
+	c.Flags().IntVar(&o.rounds, "rounds", 3, "with --bench: rounds; each boots and loads every server in turn")
+	c.Flags().StringVar(&o.chart, "chart", "", "with --bench: also draw throughput and p99 latency as an SVG bar chart into `FILE.svg`")
+	addOutputFlag(c, &o.output, "text", "markdown", "json")
+	_ = c.RegisterFlagCompletionFunc("stacks", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		cat, err := e.catalog()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		return cat.Stacks(), cobra.ShellCompDirectiveNoFileComp
+	})
+	return c
+}
+
+func compareRun(ctx context.Context, e *env, o *compareOptions) error {
+	if err := checkOutput(o.output, "text", "markdown", "json"); err != nil {
+		return err
+	}
+	if o.chart != "" && !o.bench {
+		return &usageError{fmt.Errorf("--chart draws the benchmark; add --bench")}
+	}
+	if o.bench && (o.duration <= 0 || o.connections < 1 || o.rounds < 1 || o.warmup < 0) {
+		return &usageError{fmt.Errorf("--duration, --connections and --rounds must be positive, --warmup not negative")}
+	}
+	cat, err := e.catalog()
+	if err != nil {
+		return err
+	}
+	stacks := o.stacks
+	if len(stacks) == 0 {
+		stacks = cat.Stacks()
+	}
+	var templates []*catalog.Template
+	for _, s := range stacks {
+		t := cat.ForStack(s)
+		if t == nil {
+			return &answers.InvalidError{Key: "stacks", Value: s, Allowed: cat.Stacks()}
+		}
+		if slices.Contains(templates, t) {
+			return &usageError{fmt.Errorf("--stacks names %s twice", s)}
+		}
+		templates = append(templates, t)
+	}
+	s := schemaFor(cat, "")
+	r, err := o.resolver(e, s, nil)
+	if err != nil {
+		return err
+	}
+	a := answers.New()
+	// Decision answers are not needed; given ones still count (a realtime workload turns
+	// websocket on by default).
+	if err := r.Given(a, decisionIDs(s)...); err != nil {
+		return err
+	}
+	if err := r.Resolve(a, answers.KeyName, answers.KeyDescription, answers.KeyFeatures); err != nil {
+		return err
+	}
+	features := a.List(answers.KeyFeatures)
+	for _, f := range features {
+		for _, t := range templates {
+			if !slices.Contains(t.Features, f) {
+				return &answers.InvalidError{Key: answers.KeyFeatures, Value: f, Allowed: t.Features, Reason: "template " + t.ID + " does not support it"}
+			}
+		}
+	}
+	name := a.Get(answers.KeyName)
+	data := func(t *catalog.Template) compare.Subject {
+		return compare.Subject{Template: t, Data: t.Data(name, answers.PackageName(name), a.Get(answers.KeyDescription), features)}
+	}
+	var subjects []compare.Subject
+	for _, t := range templates {
+		subjects = append(subjects, data(t))
+	}
+	rep, err := compare.Structure(compare.Answers{Name: name, Description: a.Get(answers.KeyDescription), Features: features}, subjects)
+	if err != nil {
+		return err
+	}
+	if o.bench {
+		if rep.Bench, err = runBench(ctx, e, o, cat, subjects, data); err != nil {
+			return err
+		}
+		if o.chart != "" {
+			if err := writeChart(o.chart, rep.Bench); err != nil {
+				return err
+			}
+		}
+	}
+	switch o.output {
+	case "json":
+		return compare.WriteJSON(e.io.Out, rep)
+	case "markdown":
+		return compare.WriteMarkdown(e.io.Out, rep)
+	default:
+		return compare.WriteText(e.io.Out, rep)
+	}
+}
+
+// runBench benchmarks each skeleton and its bare framework, in a temporary folder it
+// removes afterwards; progress goes to stderr.
+func runBench(ctx context.Context, e *env, o *compareOptions, cat *catalog.Catalog, subjects []compare.Subject, data func(*catalog.Template) compare.Subject) (*compare.Bench, error) {
+	var targets []compare.BenchTarget
+	for _, s := range subjects {
+		targets = append(targets, compare.BenchTarget{Template: s.Template, Data: s.Data, Kind: compare.KindSkeleton})
+		bare := compare.BareFor(cat, s.Template.Stack)
+		if bare == nil {
+			return nil, fmt.Errorf("compare: no bare framework template for stack %s (an internal template with stack: %s)", s.Template.Stack, s.Template.Stack)
+		}
+		targets = append(targets, compare.BenchTarget{Template: bare, Data: data(bare).Data, Kind: compare.KindBare})
+	}
+	dir, err := os.MkdirTemp("", "stackpick-compare-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	warmup := o.warmup
+	if warmup == 0 {
+		warmup = min(o.duration/5, 2*time.Second)
+	}
+	return compare.Run(ctx, compare.BenchOptions{
+		Dir: dir, Duration: o.duration, Warmup: warmup, Connections: o.connections, Rounds: o.rounds,
+		Progress: func(s string) { fmt.Fprintf(e.io.ErrOut, "compare: %s\n", s) },
+	}, targets)
+}
+
+func writeChart(path string, b *compare.Bench) error {
+	if !strings.HasSuffix(path, ".svg") {
+		return &usageError{fmt.Errorf("--chart %s: the chart is SVG; name the file .svg", path)}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := compare.WriteChart(f, b); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
