@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -103,6 +104,9 @@ func rawValue(q *Question, v *yaml.Node) (string, error) {
 			}
 			if strings.Contains(item.Value, ",") {
 				return "", fmt.Errorf("list item %q contains a comma; give one value per item", item.Value)
+			}
+			if slices.Contains(items, item.Value) {
+				return "", fmt.Errorf("list item %q appears twice", item.Value)
 			}
 			items = append(items, item.Value)
 		}

@@ -2,6 +2,7 @@ package answers
 
 import (
 	"encoding/json"
+	"strings"
 )
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of an answers file: every key
@@ -16,8 +17,14 @@ func JSONSchema(s *Schema) ([]byte, error) {
 		}
 		switch q.Kind {
 		case Choice:
-			p.set("type", "string")
-			p.set("enum", q.Allowed())
+			if isYesNo(q) {
+				// Answers files may also say true or false, the way YAML writes yes/no.
+				p.set("type", []string{"string", "boolean"})
+				p.set("enum", []any{"yes", "no", true, false})
+			} else {
+				p.set("type", "string")
+				p.set("enum", q.Allowed())
+			}
 			desc += valuesHelp(q)
 		case List:
 			p.set("type", "array")
@@ -53,6 +60,8 @@ func JSONSchema(s *Schema) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Keep <, > and & readable: the schema is read by people, not pasted into HTML.
+	out = []byte(strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(string(out)))
 	return append(out, '\n'), nil
 }
 
