@@ -1,0 +1,373 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// compareGoldenCases are `stackpick compare` runs whose output is committed under
+// testdata/compare: a change in a template or in the analysis shows up as a diff.
+var compareGoldenCases = []struct {
+	name string
+	args []string
+}{
+	{"all", []string{"--set", "features=docker,ci,websocket"}},
+	{"none", []string{"--set", "features="}},
+}
+
+var compareFormats = map[string]string{"text": "txt", "markdown": "md", "json": "json"}
+
+func compareArgs(extra ...string) []string {
+	return append([]string{"compare", "--yes", "--set", "name=golden-app", "--set", "description=A golden test project."}, extra...)
+}
+
+func TestCompareGolden(t *testing.T) {
+	for _, c := range compareGoldenCases {
+		for format, ext := range compareFormats {
+			t.Run(c.name+"/"+format, func(t *testing.T) {
+				code, stdout, stderr := runTest(t, compareArgs(append(c.args, "--output", format)...)...)
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				golden := filepath.Join("..", "..", "testdata", "compare", c.name+"."+ext)
+				if *update {
+					if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				want, err := os.ReadFile(golden)
+				if err != nil {
+					t.Fatalf("%v (run go test ./cmd/stackpick -run TestCompareGolden -update and review the diff)", err)
+				}
+				if !bytes.Equal(want, stdout.Bytes()) {
+					t.Errorf("%s differs from the golden file: %s", golden, firstDiff(want, stdout.Bytes()))
+				}
+			})
+		}
+	}
+}
+
+// compareJSON runs compare with --output json and decodes the report.
+func compareJSON(t *testing.T, args ...string) (map[string]any, []byte) {
+	t.Helper()
+	code, stdout, stderr := runTest(t, append(args, "--output", "json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep, stdout.Bytes()
+}
+
+func loadCompareSchema(t *testing.T) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "compare", "report.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s map[string]any
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestCompareJSONSchema(t *testing.T) {
+	schema := loadCompareSchema(t)
+	for _, c := range compareGoldenCases {
+		rep, _ := compareJSON(t, compareArgs(c.args...)...)
+		if errs := validateSchema(schema, schema, rep, ""); len(errs) > 0 {
+			t.Errorf("%s: the report does not match testdata/compare/report.schema.json:\n%s", c.name, strings.Join(errs, "\n"))
+		}
+		if _, ok := rep["bench"]; ok {
+			t.Errorf("%s: a bench section without --bench", c.name)
+		}
+	}
+	// The validator itself catches what it must.
+	bad := map[string]any{"schema_version": 2.0, "answers": map[string]any{}, "skeletons": []any{}, "parity": []any{}, "roles": []any{}, "unpaired": []any{}, "extra": true}
+	if errs := validateSchema(schema, schema, bad, ""); len(errs) < 4 {
+		t.Errorf("a broken report passed the schema check: %v", errs)
+	}
+}
+
+// parityCell finds a parity cell in a decoded JSON report.
+func parityCell(t *testing.T, rep map[string]any, row, template string) (bool, string) {
+	t.Helper()
+	for _, r := range rep["parity"].([]any) {
+		r := r.(map[string]any)
+		if r["name"] != row {
+			continue
+		}
+		for _, c := range r["cells"].([]any) {
+			c := c.(map[string]any)
+			if c["template"] == template {
+				return c["present"].(bool), c["detail"].(string)
+			}
+		}
+	}
+	t.Fatalf("no parity cell %s / %s", row, template)
+	return false, ""
+}
+
+func TestCompareParityFollowsFeatures(t *testing.T) {
+	all, _ := compareJSON(t, compareArgs("--set", "features=docker,ci,websocket")...)
+	none, _ := compareJSON(t, compareArgs("--set", "features=")...)
+	onlyWS, _ := compareJSON(t, compareArgs("--set", "features=websocket")...)
+	rows := map[string]string{"Dockerfile": "docker", "CI workflow": "ci", "WebSocket (/v1/ws/echo)": "websocket"}
+	for _, tmpl := range []string{"node-express", "python-fastapi"} {
+		for row, feature := range rows {
+			if ok, detail := parityCell(t, all, row, tmpl); !ok {
+				t.Errorf("features on: %s / %s absent (%s)", row, tmpl, detail)
+			}
+			if ok, detail := parityCell(t, none, row, tmpl); ok || detail != "off (feature "+feature+")" {
+				t.Errorf("features off: %s / %s = %v %q, want absent, off (feature %s)", row, tmpl, ok, detail, feature)
+			}
+		}
+		if ok, _ := parityCell(t, onlyWS, "WebSocket (/v1/ws/echo)", tmpl); !ok {
+			t.Errorf("websocket alone: %s has no WebSocket", tmpl)
+		}
+		if ok, _ := parityCell(t, onlyWS, "Dockerfile", tmpl); ok {
+			t.Errorf("websocket alone: %s has a Dockerfile", tmpl)
+		}
+		// What features do not change stays.
+		for _, row := range []string{"GET /livez", "GET, PUT, DELETE /v1/items/{id}", "PORT", "tests", "lint", "lockfile"} {
+			if ok, detail := parityCell(t, none, row, tmpl); !ok {
+				t.Errorf("features off: %s / %s absent (%s)", row, tmpl, detail)
+			}
+		}
+	}
+	// The files that only a feature adds leave the role table with it.
+	for _, u := range none["unpaired"].([]any) {
+		if p := u.(map[string]any)["path"].(string); strings.Contains(p, "Dockerfile") || strings.Contains(p, "ws") {
+			t.Errorf("features off, yet %s is listed", p)
+		}
+	}
+}
+
+func TestCompareUsage(t *testing.T) {
+	cases := []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"--chart", "x.svg"}, exitUsage, "add --bench"},
+		{[]string{"--output", "yaml"}, exitUsage, "allowed values"},
+		{[]string{"--stacks", "ruby"}, exitUsage, "ruby"},
+		{[]string{"--stacks", "node,node"}, exitUsage, "twice"},
+		{[]string{"--bench", "--rounds", "0"}, exitUsage, "positive"},
+		{[]string{"--set", "features=kafka"}, exitUsage, "kafka"},
+		{[]string{"extra"}, exitUsage, "unknown command"},
+	}
+	for _, c := range cases {
+		code, _, stderr := runTest(t, compareArgs(c.args...)...)
+		if code != c.code || !strings.Contains(stderr.String(), c.msg) {
+			t.Errorf("%v: exit %d, %q; want exit %d mentioning %q", c.args, code, stderr, c.code, c.msg)
+		}
+	}
+	// Without --yes and without a terminal, a missing answer is an error, not a prompt.
+	code, _, stderr := runTest(t, "compare")
+	if code != exitUsage || !strings.Contains(stderr.String(), "name") {
+		t.Errorf("compare without answers: exit %d, %s", code, stderr)
+	}
+	// One stack alone, in the order given.
+	rep, _ := compareJSON(t, compareArgs("--stacks", "python")...)
+	if sk := rep["skeletons"].([]any); len(sk) != 1 || sk[0].(map[string]any)["template"] != "python-fastapi" {
+		t.Errorf("--stacks python: %v", sk)
+	}
+}
+
+// TestCompareBench is the short benchmark CI runs: both skeletons and both bare
+// frameworks are installed, booted and loaded (2 s, 2 rounds); every figure must be
+// there, positive, and without errors, and the chart is drawn.
+func TestCompareBench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("installs from the registries and loads servers; run without -short")
+	}
+	chart := filepath.Join(t.TempDir(), "bench.svg")
+	rep, raw := compareJSON(t, compareArgs("--bench", "--duration", "2s", "--rounds", "2", "--connections", "20", "--chart", chart)...)
+	t.Logf("report:\n%s", raw)
+	schema := loadCompareSchema(t)
+	if errs := validateSchema(schema, schema, rep, ""); len(errs) > 0 {
+		t.Fatalf("the report does not match the schema:\n%s", strings.Join(errs, "\n"))
+	}
+	bench, ok := rep["bench"].(map[string]any)
+	if !ok {
+		t.Fatal("no bench section")
+	}
+	var got []string
+	for _, s := range bench["servers"].([]any) {
+		s := s.(map[string]any)
+		got = append(got, s["template"].(string))
+		for _, r := range s["results"].([]any) {
+			r := r.(map[string]any)
+			if r["errors"].(float64) != 0 {
+				t.Errorf("%s %s: %v errors", s["template"], r["workload"], r["errors"])
+			}
+		}
+		want := 1
+		if s["kind"] == "skeleton" {
+			want = 2
+		}
+		if n := len(s["results"].([]any)); n != want {
+			t.Errorf("%s: %d workloads, want %d", s["template"], n, want)
+		}
+	}
+	slices.Sort(got)
+	if want := []string{"bare-node-express", "bare-python-fastapi", "node-express", "python-fastapi"}; !slices.Equal(got, want) {
+		t.Errorf("servers %v, want %v", got, want)
+	}
+	if n := len(bench["skeleton_vs_bare"].([]any)); n != 2 {
+		t.Errorf("%d skeleton/bare ratios, want 2", n)
+	}
+	svg, err := os.ReadFile(chart)
+	if err != nil || !bytes.Contains(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("bare-python-fastapi livez")) {
+		t.Errorf("chart: %v\n%.300s", err, svg)
+	}
+}
+
+// TestCompareBenchInterrupt sends SIGINT while a server is under load: exit 130 and no
+// process left running from the benchmark's folder.
+func TestCompareBenchInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("installs from the registries; run without -short")
+	}
+	cmd := exec.Command(stackpickBinary(t), compareArgs("--stacks", "node", "--bench", "--duration", "30s", "--rounds", "1")[0:]...)
+	cmd.Env = cleanEnv()
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	for !strings.Contains(out.String(), "round 1/1") {
+		if ctx.Err() != nil {
+			cmd.Process.Kill()
+			t.Fatalf("no round started:\n%s", out.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // booted and under load
+	if left := benchProcesses(); len(left) == 0 {
+		t.Errorf("no server process found under load; the check below would prove nothing")
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != exitInterrupted {
+		t.Fatalf("got %v, want exit 130:\n%s", err, out.String())
+	}
+	if left := benchProcesses(); len(left) > 0 {
+		t.Errorf("processes left running: %v", left)
+	}
+}
+
+// benchProcesses lists processes whose working folder is a compare benchmark folder.
+func benchProcesses() []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cwd, err := os.Readlink(filepath.Join("/proc", e.Name(), "cwd"))
+		if err == nil && strings.Contains(cwd, "stackpick-compare-") {
+			cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+			out = append(out, e.Name()+" "+strings.ReplaceAll(string(cmdline), "\x00", " "))
+		}
+	}
+	return out
+}
+
+// validateSchema checks v against the subset of JSON Schema the report's schema uses
+// (type, enum, required, properties, additionalProperties, items, minItems, minimum,
+// exclusiveMinimum, local $ref) and returns every violation.
+func validateSchema(root, s map[string]any, v any, at string) []string {
+	if ref, ok := s["$ref"].(string); ok {
+		def := root
+		for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+			def = def[part].(map[string]any)
+		}
+		return validateSchema(root, def, v, at)
+	}
+	var errs []string
+	fail := func(format string, args ...any) { errs = append(errs, at+": "+fmt.Sprintf(format, args...)) }
+	if typ, ok := s["type"].(string); ok {
+		good := false
+		switch typ {
+		case "object":
+			_, good = v.(map[string]any)
+		case "array":
+			_, good = v.([]any)
+		case "string":
+			_, good = v.(string)
+		case "boolean":
+			_, good = v.(bool)
+		case "number":
+			_, good = v.(float64)
+		case "integer":
+			f, isNum := v.(float64)
+			good = isNum && f == math.Trunc(f)
+		}
+		if !good {
+			fail("want %s, got %T %v", typ, v, v)
+			return errs
+		}
+	}
+	if enum, ok := s["enum"].([]any); ok && !slices.Contains(enum, v) {
+		fail("%v is not one of %v", v, enum)
+	}
+	if f, ok := v.(float64); ok {
+		if m, ok := s["minimum"].(float64); ok && f < m {
+			fail("%v < minimum %v", f, m)
+		}
+		if m, ok := s["exclusiveMinimum"].(float64); ok && f <= m {
+			fail("%v is not above %v", f, m)
+		}
+	}
+	if obj, ok := v.(map[string]any); ok {
+		props, _ := s["properties"].(map[string]any)
+		required, _ := s["required"].([]any)
+		for _, r := range required {
+			if _, ok := obj[r.(string)]; !ok {
+				fail("missing %q", r)
+			}
+		}
+		for k, val := range obj {
+			if p, ok := props[k].(map[string]any); ok {
+				errs = append(errs, validateSchema(root, p, val, at+"/"+k)...)
+				continue
+			}
+			switch ap := s["additionalProperties"].(type) {
+			case bool:
+				if !ap {
+					fail("unexpected property %q", k)
+				}
+			case map[string]any:
+				errs = append(errs, validateSchema(root, ap, val, at+"/"+k)...)
+			}
+		}
+	}
+	if arr, ok := v.([]any); ok {
+		if m, ok := s["minItems"].(float64); ok && float64(len(arr)) < m {
+			fail("%d items, want at least %v", len(arr), m)
+		}
+		if items, ok := s["items"].(map[string]any); ok {
+			for i, x := range arr {
+				errs = append(errs, validateSchema(root, items, x, fmt.Sprintf("%s/%d", at, i))...)
+			}
+		}
+	}
+	return errs
+}
