@@ -51,6 +51,7 @@ func apply(ctx context.Context, p *Plan, w writer) (err error) {
 
 // writeStage writes every file that is not skipped into the staging folder.
 func writeStage(ctx context.Context, w writer, stage string, p *Plan) error {
+	made := map[string]bool{stage: true} // one MkdirAll per folder, not per file
 	for _, f := range p.Files {
 		if f.Action == Skip {
 			continue
@@ -59,8 +60,11 @@ func writeStage(ctx context.Context, w writer, stage string, p *Plan) error {
 			return err
 		}
 		dst := filepath.Join(stage, filepath.FromSlash(f.Path))
-		if err := w.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return fmt.Errorf("write %s: %w", f.Path, err)
+		if dir := filepath.Dir(dst); !made[dir] {
+			if err := w.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("write %s: %w", f.Path, err)
+			}
+			made[dir] = true
 		}
 		if err := w.WriteFile(dst, f.Data, f.Mode); err != nil {
 			return fmt.Errorf("write %s: %w", f.Path, err)

@@ -41,20 +41,34 @@ func (osWriter) Rename(from, to string) error {
 	return nil
 }
 
-// WriteFile sets the mode after writing, so the umask cannot narrow it and the same
-// answers give the same project on every machine.
+// WriteFile sets the mode on the descriptor after creating the file, so the umask
+// cannot narrow it and the same answers give the same project on every machine. It
+// uses syscall.Open, not os.OpenFile: a regular file gains nothing from the runtime's
+// poller, and os.OpenFile spends five system calls per file registering it.
 func (osWriter) WriteFile(path string, data []byte, mode fs.FileMode) error {
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode)
+	fd, err := syscall.Open(path, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, uint32(mode.Perm()))
 	if err != nil {
-		return err
+		return &os.PathError{Op: "open", Path: path, Err: err}
 	}
-	_, werr := fh.Write(data)
-	cerr := fh.Close()
-	if werr != nil {
-		return werr
+	fail := func(op string, err error) error {
+		syscall.Close(fd)
+		return &os.PathError{Op: op, Path: path, Err: err}
 	}
-	if cerr != nil {
-		return cerr
+	for len(data) > 0 {
+		n, err := syscall.Write(fd, data)
+		if err == syscall.EINTR {
+			continue
+		}
+		if err != nil {
+			return fail("write", err)
+		}
+		data = data[n:]
 	}
-	return os.Chmod(path, mode)
+	if err := syscall.Fchmod(fd, uint32(mode.Perm())); err != nil {
+		return fail("chmod", err)
+	}
+	if err := syscall.Close(fd); err != nil {
+		return &os.PathError{Op: "close", Path: path, Err: err}
+	}
+	return nil
 }

@@ -6,15 +6,21 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stackpick/stackpick/generator/catalog"
+	"github.com/stackpick/stackpick/generator/compare"
+	"github.com/stackpick/stackpick/templates"
 )
 
 // compareGoldenCases are `stackpick compare` runs whose output is committed under
@@ -55,6 +61,66 @@ func TestCompareGolden(t *testing.T) {
 					t.Errorf("%s differs from the golden file: %s", golden, firstDiff(want, stdout.Bytes()))
 				}
 			})
+		}
+	}
+}
+
+// TestBareTemplatesMatchSkeletons checks that each bare framework is internal, exists for
+// every stack, and pins its packages at the versions its skeleton pins, so that the
+// benchmark measures the same framework with and without the skeleton around it.
+func TestBareTemplatesMatchSkeletons(t *testing.T) {
+	cat, err := catalog.Load(templates.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned := regexp.MustCompile(`(?m)^([A-Za-z0-9._-]+)==([^\s;\\]+)`)
+	for _, stack := range cat.Stacks() {
+		skel, bare := cat.ForStack(stack), compare.BareFor(cat, stack)
+		if bare == nil || !bare.Internal || slices.Contains(cat.IDs(), bare.ID) {
+			t.Errorf("stack %s: no internal bare template (or it is listed)", stack)
+			continue
+		}
+		if bare.Framework != skel.Framework || len(bare.Steps.Install) == 0 || len(bare.Steps.Start) == 0 {
+			t.Errorf("%s: framework %q (want %q), or no install/start step", bare.ID, bare.Framework, skel.Framework)
+		}
+		rep, err := compare.Structure(compare.Answers{}, []compare.Subject{{Template: skel, Data: skel.Data("x-app", "x_app", "", nil)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{}
+		for _, d := range rep.Skeletons[0].Runtime {
+			want[strings.ToLower(d.Name)] = d.Version
+		}
+		files, err := bare.Render(bare.Data("x-app", "x_app", "", nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, f := range files {
+			switch f.Path {
+			case "package.json":
+				var pkg struct{ Dependencies map[string]string }
+				if err := json.Unmarshal(f.Data, &pkg); err != nil {
+					t.Fatal(err)
+				}
+				maps.Copy(got, pkg.Dependencies)
+			case "requirements.lock", "requirements.txt":
+				for _, m := range pinned.FindAllStringSubmatch(string(f.Data), -1) {
+					got[strings.ToLower(m[1])] = m[2]
+				}
+			}
+		}
+		shared := 0
+		for name, v := range got {
+			if w, ok := want[name]; ok {
+				shared++
+				if w != v {
+					t.Errorf("%s pins %s %s, %s pins %s", bare.ID, name, v, skel.ID, w)
+				}
+			}
+		}
+		if shared == 0 {
+			t.Errorf("%s shares no pinned package with %s (got %v, want %v)", bare.ID, skel.ID, got, want)
 		}
 	}
 }
@@ -245,7 +311,7 @@ func TestCompareBenchInterrupt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs from the registries; run without -short")
 	}
-	cmd := exec.Command(stackpickBinary(t), compareArgs("--stacks", "node", "--bench", "--duration", "30s", "--rounds", "1")[0:]...)
+	cmd := exec.Command(stackpickBinary(t), compareArgs("--stacks", "node", "--bench", "--duration", "30s", "--rounds", "1")...)
 	cmd.Env = cleanEnv()
 	out := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out

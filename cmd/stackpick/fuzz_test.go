@@ -56,7 +56,8 @@ func FuzzFreeText(f *testing.F) {
 			a := answers.New()
 			a.Set(answers.KeyName, "fuzz-app", answers.FromFlag)
 			a.Set(answers.KeyDescription, desc, answers.FromFlag)
-			rec, err := answers.Record(s, a, "stackpick test", tmpl.Digest)
+			digest, _ := tmpl.Digest()
+			rec, err := answers.Record(s, a, "stackpick test", digest)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -292,7 +292,11 @@ func buildPlan(t *catalog.Template, s *answers.Schema, a answers.Answers, target
 	if err != nil {
 		return nil, data, err
 	}
-	record, err := answers.Record(s, a, "stackpick "+version, t.Digest)
+	digest, err := t.Digest()
+	if err != nil {
+		return nil, data, err
+	}
+	record, err := answers.Record(s, a, "stackpick "+version, digest)
 	if err != nil {
 		return nil, data, err
 	}

@@ -42,9 +42,13 @@ the options (answers) each one reads.
 			}
 			infos := []templateInfo{}
 			for _, t := range cat.Public() {
+				digest, err := t.Digest()
+				if err != nil {
+					return err
+				}
 				infos = append(infos, templateInfo{
 					ID: t.ID, Stack: t.Stack, Framework: t.Framework, Language: t.Language,
-					Description: t.Description, Port: t.Port, Options: t.Options, Features: t.Features, Digest: t.Digest,
+					Description: t.Description, Port: t.Port, Options: t.Options, Features: t.Features, Digest: digest,
 				})
 			}
 			if output == "json" {

@@ -35,7 +35,7 @@ func JSONSchema(s *Schema) ([]byte, error) {
 			p.set("type", "string")
 			switch q.ID {
 			case KeyName:
-				p.set("pattern", nameRE.String())
+				p.set("pattern", namePattern)
 				p.set("maxLength", maxNameLen)
 			case KeyDescription:
 				p.set("maxLength", maxDescriptionLen)

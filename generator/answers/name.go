@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -14,7 +15,10 @@ const NameRule = "lower-case letters, digits and '-', starting with a letter and
 
 const maxNameLen = 64
 
-var nameRE = regexp.MustCompile(`^[a-z](?:[a-z0-9-]*[a-z0-9])?$`)
+// namePattern is compiled on first use, not at start-up.
+const namePattern = `^[a-z](?:[a-z0-9-]*[a-z0-9])?$`
+
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(namePattern) })
 
 // ValidateName checks that name works as an npm package name and as a Python
 // distribution name, and that its import package neither is a Python keyword nor
@@ -29,7 +33,7 @@ func validateName(name string, reserved []string) error {
 		return fmt.Errorf("the name is empty; use %s", NameRule)
 	case len(name) > maxNameLen:
 		return fmt.Errorf("the name has %d characters, more than %d; try %q", len(name), maxNameLen, SuggestName(name))
-	case !nameRE.MatchString(name):
+	case !nameRE().MatchString(name):
 		return fmt.Errorf("use %s; try %q", NameRule, SuggestName(name))
 	case pythonReserved[PackageName(name)]:
 		return fmt.Errorf("the Python package %q would shadow a standard-library module or keyword; try %q", PackageName(name), name+"-app")

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/stackpick/stackpick/generator/render"
@@ -67,10 +68,16 @@ type Steps struct {
 // Template is a manifest with its files.
 type Template struct {
 	Manifest
-	Files  fs.FS  // the files/ folder
-	Digest string // "sha256:" over the template's paths and contents
-	rules  []render.Rule
+	Files fs.FS // the files/ folder
+	rules []render.Rule
+	// digest is computed on first use: hashing every template at start-up would make
+	// every command pay for the one template it renders.
+	digest func() (string, error)
 }
+
+// Digest is "sha256:" over the template's paths and contents; it changes exactly
+// when the template does.
+func (t *Template) Digest() (string, error) { return t.digest() }
 
 // Catalog is every template, sorted by id.
 type Catalog struct {
@@ -137,9 +144,7 @@ func loadTemplate(fsys fs.FS, dir string) (*Template, error) {
 		}
 		t.rules = append(t.rules, rule)
 	}
-	if t.Digest, err = digest(fsys, dir); err != nil {
-		return nil, err
-	}
+	t.digest = sync.OnceValues(func() (string, error) { return digest(fsys, dir) })
 	return t, nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"testing/fstest"
 
 	"github.com/stackpick/stackpick/generator/catalog"
-	"github.com/stackpick/stackpick/generator/render"
 )
 
 func TestClassify(t *testing.T) {
@@ -180,7 +179,7 @@ func TestParityFollowsFeatures(t *testing.T) {
 		{on, "Dockerfile", "tpl-b", true, "1 stage, root"},
 		{off, "Dockerfile", "tpl-a", false, "off (feature docker)"},
 		{off, "Dockerfile", "tpl-b", false, "off (feature docker)"},
-		{on, "WebSocket (/v1/ws/echo)", "tpl-a", true, "src/ws.js; 1 test files"},
+		{on, "WebSocket (/v1/ws/echo)", "tpl-a", true, "src/ws.js; 1 test file"},
 		{on, "WebSocket (/v1/ws/echo)", "tpl-b", false, "none"}, // not offered by tpl-b at all
 		{off, "WebSocket (/v1/ws/echo)", "tpl-a", false, "off (feature websocket)"},
 		{on, "CI workflow", "tpl-a", false, "none"},
@@ -312,5 +311,3 @@ func TestRenderersWithBench(t *testing.T) {
 		t.Errorf("markdown overhead table:\n%s", md.String())
 	}
 }
-
-var _ = render.Data{}

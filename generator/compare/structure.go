@@ -336,7 +336,7 @@ func parity(all []*analysis) []Row {
 		if len(tests) == 0 || len(a.t.Steps.Test) == 0 {
 			return false, "none"
 		}
-		return true, fmt.Sprintf("%d files; %s", len(tests), a.commands(a.t.Steps.Test))
+		return true, fmt.Sprintf("%s; %s", plural(len(tests), "file"), a.commands(a.t.Steps.Test))
 	})
 	row("project", "lint", func(a *analysis) (bool, string) {
 		if len(a.t.Steps.Lint) == 0 {
@@ -372,7 +372,7 @@ func parity(all []*analysis) []Row {
 				return false, a.absent(roleWebSocket)
 			}
 			tests := a.filesWith(func(p string) bool { return a.role[p] == testsPrefix+roleWebSocket })
-			return true, fmt.Sprintf("%s; %d test files", strings.Join(where, ", "), len(tests))
+			return true, fmt.Sprintf("%s; %s", strings.Join(where, ", "), plural(len(tests), "test file"))
 		})
 	}
 	row("project", "lockfile", func(a *analysis) (bool, string) {
@@ -498,4 +498,11 @@ func pairRoles(all []*analysis) ([]Role, []Unpaired) {
 		}
 	}
 	return roles, unpaired
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

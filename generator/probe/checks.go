@@ -166,7 +166,7 @@ func checkRequestID(p *prober) error {
 		if tc.echo && got != tc.sent {
 			return fmt.Errorf("X-Request-Id %q: answered %q, want it echoed", tc.sent, got)
 		}
-		if !tc.echo && !uuidV4RE.MatchString(got) {
+		if !tc.echo && !uuidV4RE().MatchString(got) {
 			return fmt.Errorf("X-Request-Id %q: answered %q, want a new lowercase UUID v4", tc.sent, got)
 		}
 	}
@@ -194,9 +194,9 @@ func (p *prober) create(body map[string]any) (item, error) {
 
 func validItem(it item) error {
 	switch {
-	case !uuidV4RE.MatchString(it.ID):
+	case !uuidV4RE().MatchString(it.ID):
 		return fmt.Errorf("item id %q is not a lowercase UUID v4", it.ID)
-	case !timestampRE.MatchString(it.CreatedAt) || !timestampRE.MatchString(it.UpdatedAt):
+	case !timestampRE().MatchString(it.CreatedAt) || !timestampRE().MatchString(it.UpdatedAt):
 		return fmt.Errorf("item timestamps %q, %q are not YYYY-MM-DDTHH:MM:SS.sssZ", it.CreatedAt, it.UpdatedAt)
 	case it.Tags == nil:
 		return fmt.Errorf("item %s has no tags array", it.ID)

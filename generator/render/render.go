@@ -53,6 +53,9 @@ const DefaultMode fs.FileMode = 0o644
 
 // Render renders every file of files (in sorted path order) that the rules keep.
 func Render(files fs.FS, rules []Rule, data Data) ([]File, error) {
+	// One root carries the functions: Funcs checks ~170 functions by reflection, so it
+	// runs once per Render, not once per file. Each file is its own named template.
+	root := template.New("").Option("missingkey=error").Funcs(Funcs())
 	var out []File
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -73,7 +76,7 @@ func Render(files fs.FS, rules []Rule, data Data) ([]File, error) {
 		}
 		body := src
 		if strings.HasSuffix(p, TemplateSuffix) {
-			if body, err = renderText(p, src, data); err != nil {
+			if body, err = renderText(root, p, src, data); err != nil {
 				return err
 			}
 		}
@@ -127,8 +130,8 @@ func renderPath(p string, data Data) (string, error) {
 	return out, nil
 }
 
-func renderText(name string, src []byte, data Data) ([]byte, error) {
-	t, err := template.New(name).Option("missingkey=error").Funcs(Funcs()).Parse(string(src))
+func renderText(root *template.Template, name string, src []byte, data Data) ([]byte, error) {
+	t, err := root.New(name).Parse(string(src))
 	if err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
