@@ -11,8 +11,17 @@ build:
 
 # Everything CI runs: lint, the unit, script and golden tests, and the end-to-end tests
 # that install each generated project from the registries and run its own lint and tests.
-test: lint
-	$(GO) test -count=1 -timeout 40m ./...
+# uv (pinned, from PyPI) checks that the Python template's uv.lock matches its pyproject.
+UV_VERSION := 0.13.9
+TOOLS := $(CURDIR)/bin/tools
+
+test: lint $(TOOLS)/uv-$(UV_VERSION)
+	PATH="$(TOOLS)/venv/bin:$$PATH" $(GO) test -count=1 -timeout 40m ./...
+
+$(TOOLS)/uv-$(UV_VERSION):
+	python3 -m venv $(TOOLS)/venv
+	$(TOOLS)/venv/bin/pip install -q uv==$(UV_VERSION)
+	touch $@
 
 # The fast layers only (no registry installs).
 test-short:
@@ -30,10 +39,9 @@ golden:
 
 # Refresh the templates' lockfiles from the registries for the pinned versions
 # (npm; uv from PyPI in a temporary virtual environment), then check them.
-locks:
+locks: $(TOOLS)/uv-$(UV_VERSION)
 	sh scripts/refresh-npm-lock.sh
-	@venv=$$(mktemp -d)/uv; python3 -m venv $$venv && $$venv/bin/pip install -q uv && \
-	PATH=$$venv/bin:$$PATH bash scripts/refresh-uv-lock.sh
+	PATH="$(TOOLS)/venv/bin:$$PATH" bash scripts/refresh-uv-lock.sh
 
 # Whole-process timings of bin/stackpick as `make build` makes it, against cp -r,
 # cookiecutter, copier, express-generator and a Go hello world (bench/cmd/genbench;

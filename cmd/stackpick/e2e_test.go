@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -37,6 +38,9 @@ func TestGeneratedProjects(t *testing.T) {
 					argv, err := catalog.Command(argv, data)
 					if err != nil {
 						t.Fatal(err)
+					}
+					if _, err := exec.LookPath(argv[0]); err != nil {
+						t.Fatalf("%s is not on PATH: `make test` installs it into bin/tools", argv[0])
 					}
 					if out, err := verify.RunCommand(context.Background(), dir, argv, nil); err != nil {
 						t.Fatalf("the lockfile is out of sync: %v\n%s", err, out)
