@@ -99,6 +99,16 @@ type newResult struct {
 	PostResults    []postStepResult          `json:"post_step_results,omitempty"`
 }
 
+// project is a resolved `new`: the answers, the chosen template and, when the stack
+// was recommended, the recommendation.
+type project struct {
+	schema      *answers.Schema
+	answers     answers.Answers
+	template    *catalog.Template
+	rec         *recommend.Recommendation
+	interactive bool
+}
+
 func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error {
 	if err := checkOutput(o.output, "text", "json"); err != nil {
 		return err
@@ -106,58 +116,16 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 	if !slices.Contains(generator.Policies, o.conflict) {
 		return &usageError{fmt.Errorf("--conflict %q: allowed values: %s", o.conflict, strings.Join(generator.Policies, ", "))}
 	}
-	cat, err := e.catalog()
+	pr, err := resolveProject(e, o, c)
 	if err != nil {
 		return err
 	}
-	folderName := ""
-	if o.dir != "" {
-		abs, err := filepath.Abs(o.dir)
-		if err != nil {
-			return err
-		}
-		folderName = filepath.Base(abs)
-	}
-	s := schemaFor(cat, folderName)
-	dedicated := map[string]string{}
-	if c.Flags().Changed(flagStack) {
-		dedicated[answers.KeyStack] = o.stack
-	}
-	if c.Flags().Changed(flagTemplate) {
-		dedicated[answers.KeyTemplate] = o.template
-	}
-	r, err := o.resolver(e, s, dedicated)
-	if err != nil {
-		return err
-	}
-	interactive := r.Asker != nil && !o.yes
-	var pick stackPicker
-	if interactive {
-		pick = func(rec *recommend.Recommendation) (string, error) {
-			return pickStack(e, cat, rec)
-		}
-	}
-	a := answers.New()
-	t, rec, err := chooseTemplate(r, s, a, cat, pick)
-	var missing *answers.MissingError
-	if err != nil && !errors.As(err, &missing) {
-		return err
-	}
-	// Resolve the template's options even when the decision answers are missing, so
-	// one error lists every missing key.
-	if err = answers.Merge(err, r.Resolve(a, answers.KeyName, answers.KeyDescription, answers.KeyFeatures)); err != nil {
-		return err
-	}
-	for _, f := range a.List(answers.KeyFeatures) {
-		if !slices.Contains(t.Features, f) {
-			return &answers.InvalidError{Key: answers.KeyFeatures, Value: f, Allowed: t.Features, Reason: "template " + t.ID + " does not support it"}
-		}
-	}
+	t, a := pr.template, pr.answers
 	target := o.dir
 	if target == "" {
 		target = a.Get(answers.KeyName)
 	}
-	plan, data, err := buildPlan(t, s, a, target)
+	plan, data, err := buildPlan(t, pr.schema, a, target)
 	if err != nil {
 		return err
 	}
@@ -165,45 +133,41 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 		return err
 	}
 	steps := o.postSteps()
-	if interactive && !o.dryRun {
+	result := func(results []postStepResult) newResult {
+		return newResult{
+			Target: plan.Target, Template: t.ID, Stack: t.Stack, DryRun: o.dryRun, Files: plan.Files,
+			Answers: a.Map(pr.schema), Recommendation: pr.rec, PostSteps: nonNil(steps), PostResults: results,
+		}
+	}
+	text := o.output == "text"
+	if o.dryRun {
+		if !text {
+			return writeJSON(e.io.Out, result(nil))
+		}
+		if pr.rec != nil {
+			writeRecommendationSummary(e.io.Out, pr.rec)
+		}
+		writePlan(e.io.Out, plan, t)
+		fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", describePostSteps(steps, t, data))
+		return nil
+	}
+	if pr.interactive {
 		if err := confirmPlan(e, plan, t, describePostSteps(steps, t, data)); err != nil {
 			return err
 		}
 	}
-	if !o.dryRun {
-		if err := generator.Apply(ctx, plan); err != nil {
-			return err
-		}
-	}
-	text := o.output == "text"
-	if text && rec != nil && !interactive {
-		writeRecommendationSummary(e.io.Out, rec)
-	}
-	if o.dryRun {
-		if text {
-			writePlan(e.io.Out, plan, t)
-			fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", describePostSteps(steps, t, data))
-			return nil
-		}
-		return writeJSON(e.io.Out, newResult{
-			Target: plan.Target, Template: t.ID, Stack: t.Stack, DryRun: true,
-			Files: plan.Files, Answers: a.Map(s), Recommendation: rec, PostSteps: nonNil(steps),
-		})
+	if err := generator.Apply(ctx, plan); err != nil {
+		return err
 	}
 	if text {
-		counts := plan.Counts()
-		fmt.Fprintf(e.io.Out, "Created %s from %s (%d files written", plan.Target, t.ID, counts[generator.Create]+counts[generator.Overwrite])
-		if counts[generator.Skip] > 0 {
-			fmt.Fprintf(e.io.Out, ", %d existing kept", counts[generator.Skip])
+		if pr.rec != nil && !pr.interactive {
+			writeRecommendationSummary(e.io.Out, pr.rec)
 		}
-		fmt.Fprintln(e.io.Out, ").")
+		writeCreated(e.io.Out, plan, t)
 	}
 	results, stepErr := runPostSteps(ctx, e, steps, plan.Target, t, data, text)
 	if !text {
-		if err := writeJSON(e.io.Out, newResult{
-			Target: plan.Target, Template: t.ID, Stack: t.Stack,
-			Files: plan.Files, Answers: a.Map(s), Recommendation: rec, PostSteps: nonNil(steps), PostResults: results,
-		}); err != nil {
+		if err := writeJSON(e.io.Out, result(results)); err != nil {
 			return err
 		}
 		return stepErr
@@ -214,11 +178,60 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 	if err := writeNextSteps(e.io.Out, plan, t, data, steps); err != nil {
 		return err
 	}
-	if interactive {
+	if pr.interactive {
 		fmt.Fprintln(e.io.Out, "The same project without prompts:")
-		fmt.Fprintf(e.io.Out, "  %s\n", equivalentCommand(s, a, plan.Target, steps))
+		fmt.Fprintf(e.io.Out, "  %s\n", equivalentCommand(pr.schema, a, plan.Target, steps))
 	}
 	return nil
+}
+
+// resolveProject resolves every answer `new` needs and chooses the template.
+func resolveProject(e *env, o *newOptions, c *cobra.Command) (*project, error) {
+	cat, err := e.catalog()
+	if err != nil {
+		return nil, err
+	}
+	folderName := ""
+	if o.dir != "" {
+		abs, err := filepath.Abs(o.dir)
+		if err != nil {
+			return nil, err
+		}
+		folderName = filepath.Base(abs)
+	}
+	pr := &project{schema: schemaFor(cat, folderName), answers: answers.New()}
+	dedicated := map[string]string{}
+	if c.Flags().Changed(flagStack) {
+		dedicated[answers.KeyStack] = o.stack
+	}
+	if c.Flags().Changed(flagTemplate) {
+		dedicated[answers.KeyTemplate] = o.template
+	}
+	r, err := o.resolver(e, pr.schema, dedicated)
+	if err != nil {
+		return nil, err
+	}
+	pr.interactive = r.Asker != nil && !o.yes
+	var pick stackPicker
+	if pr.interactive {
+		pick = func(rec *recommend.Recommendation) (string, error) { return pickStack(e, cat, rec) }
+	}
+	pr.template, pr.rec, err = chooseTemplate(r, pr.schema, pr.answers, cat, pick)
+	var missing *answers.MissingError
+	if err != nil && !errors.As(err, &missing) {
+		return nil, err
+	}
+	// Resolve the template's options even when the decision answers are missing, so
+	// one error lists every missing key.
+	if err = answers.Merge(err, r.Resolve(pr.answers, answers.KeyName, answers.KeyDescription, answers.KeyFeatures)); err != nil {
+		return nil, err
+	}
+	for _, f := range pr.answers.List(answers.KeyFeatures) {
+		if !slices.Contains(pr.template.Features, f) {
+			return nil, &answers.InvalidError{Key: answers.KeyFeatures, Value: f, Allowed: pr.template.Features, Reason: "template " + pr.template.ID + " does not support it"}
+		}
+	}
+	return pr, nil
 }
 
 func nonNil(s []string) []string {
@@ -331,6 +344,15 @@ func writeCounts(w io.Writer, plan *generator.Plan) {
 		}
 	}
 	fmt.Fprintf(w, "%d files: %s.\n", len(plan.Files), strings.Join(parts, ", "))
+}
+
+func writeCreated(w io.Writer, plan *generator.Plan, t *catalog.Template) {
+	counts := plan.Counts()
+	fmt.Fprintf(w, "Created %s from %s (%d files written", plan.Target, t.ID, counts[generator.Create]+counts[generator.Overwrite])
+	if counts[generator.Skip] > 0 {
+		fmt.Fprintf(w, ", %d existing kept", counts[generator.Skip])
+	}
+	fmt.Fprintln(w, ").")
 }
 
 // writeNextSteps tells the user how to run the project: the commands left to do after
