@@ -35,7 +35,7 @@ lint:
 
 # Rewrite testdata/golden from the templates; review the diff before committing.
 golden:
-	$(GO) test ./cmd/stackpick -run TestGolden -count=1 -update
+	$(GO) test ./cmd/stackpick -run 'TestGolden|TestCompareGolden' -count=1 -update
 
 # Refresh the templates' lockfiles from the registries for the pinned versions
 # (npm; uv from PyPI in a temporary virtual environment), then check them.

@@ -5,6 +5,8 @@
 //
 //	stackpick new [DIR] [flags]     generate a project
 //	stackpick recommend [flags]     recommend a stack and show why
+//	stackpick verify [DIR]          install, lint, test, boot and probe a generated project
+//	stackpick compare [flags]       the skeletons side by side, structure and speed
 //	stackpick templates             list the templates
 //	stackpick schema                print the answers file's JSON Schema
 //	stackpick version               print the version

@@ -3,6 +3,7 @@ package compare
 import (
 	"bytes"
 	"encoding/xml"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -252,7 +253,8 @@ func TestBenchSummary(t *testing.T) {
 	if r := a.result(WorkloadLivez); r.RPS != 1500 || r.P99Ms != 3.5 || r.Requests != 200 {
 		t.Errorf("livez medians: %+v", r)
 	}
-	if len(b.Overhead) != 2 || b.Overhead[0].Ratio != 1500.0/2500 || b.Overhead[1].Skeleton != "tpl-b" {
+	// Per round: 1000/2000 and 2000/3000; the median of the two.
+	if len(b.Overhead) != 2 || math.Abs(b.Overhead[0].Ratio-(0.5+2.0/3)/2) > 1e-9 || len(b.Overhead[0].RoundRatios) != 2 || b.Overhead[1].Skeleton != "tpl-b" {
 		t.Errorf("overhead: %+v", b.Overhead)
 	}
 	if b.Servers[0].Ratios != nil || b.Servers[2].Ratios.Against != "tpl-a" || b.Servers[3].Ratios.Against != "bare-a" {
@@ -307,7 +309,7 @@ func TestRenderersWithBench(t *testing.T) {
 			t.Errorf("text or markdown lacks %q", want)
 		}
 	}
-	if !strings.Contains(md.String(), "| tpl-a | bare-a | 0.60 |") {
+	if !strings.Contains(md.String(), "| tpl-a | bare-a | 0.58 | 0.50 0.67 |") {
 		t.Errorf("markdown overhead table:\n%s", md.String())
 	}
 }
