@@ -1,6 +1,9 @@
 package compare
 
-import "regexp"
+import (
+	"regexp"
+	"sync"
+)
 
 // The skeleton contract's endpoints and settings (the shared contract document): the
 // parity table looks for each of them in every skeleton's generated files.
@@ -9,13 +12,13 @@ import "regexp"
 // literal holding the path, with any framework's placeholder for {id}.
 type endpoint struct {
 	name    string
-	pattern *regexp.Regexp
+	pattern func() *regexp.Regexp // compiled on first use
 	// websocket endpoints are reported in their own row, with the feature.
 	websocket bool
 }
 
-func literal(path string) *regexp.Regexp {
-	return regexp.MustCompile("[\"'`]" + path + "[\"'`]")
+func literal(path string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("[\"'`]" + path + "[\"'`]") })
 }
 
 var endpoints = []endpoint{

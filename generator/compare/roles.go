@@ -4,6 +4,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The roles, in the order reports list them. A file's role comes from its path and
@@ -63,9 +64,11 @@ var sourceExts = map[string]bool{".js": true, ".mjs": true, ".cjs": true, ".ts":
 var (
 	lockNames     = map[string]bool{"package-lock.json": true, "uv.lock": true, "poetry.lock": true, "yarn.lock": true, "pnpm-lock.yaml": true, "requirements.lock": true, "Pipfile.lock": true}
 	manifestNames = map[string]bool{"package.json": true, "pyproject.toml": true, "requirements.txt": true, "setup.py": true, "setup.cfg": true}
-	lintNames     = regexp.MustCompile(`^(biome\.jsonc?|\.eslintrc.*|eslint\.config\..*|\.prettierrc.*|ruff\.toml|\.ruff\.toml|\.flake8|\.pylintrc)$`)
-	testFile      = regexp.MustCompile(`^(?:test_(.+)|(.+)_test|(.+)\.(?:test|spec))$`)
-	testHelpers   = map[string]bool{"helpers": true, "conftest": true, "setup": true, "fixtures": true}
+	lintNames     = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(biome\.jsonc?|\.eslintrc.*|eslint\.config\..*|\.prettierrc.*|ruff\.toml|\.ruff\.toml|\.flake8|\.pylintrc)$`)
+	})
+	testFile    = regexp.MustCompile(`^(?:test_(.+)|(.+)_test|(.+)\.(?:test|spec))$`)
+	testHelpers = map[string]bool{"helpers": true, "conftest": true, "setup": true, "fixtures": true}
 )
 
 // classify gives a file's role. entry is the file the template's start step runs.
@@ -91,7 +94,7 @@ func classify(p, entry string) string {
 		return roleLock
 	case manifestNames[base]:
 		return roleManifest
-	case lintNames.MatchString(base):
+	case lintNames().MatchString(base):
 		return roleLint
 	}
 	if !sourceExts[ext] {

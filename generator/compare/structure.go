@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 	"github.com/stackpick/stackpick/generator/catalog"
@@ -147,7 +148,9 @@ func kindOf(p, role string) string {
 	}
 }
 
-var commentLine = regexp.MustCompile(`^(//|#|/\*|\*|\*/)`)
+// The patterns are compiled on first use: every command links this package, only
+// compare needs them.
+var commentLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(//|#|/\*|\*|\*/)`) })
 
 // linesOfCode counts the lines that are not blank and, outside docs, not a comment
 // by themselves.
@@ -155,7 +158,7 @@ func linesOfCode(data []byte, kind string) int {
 	n := 0
 	for _, l := range strings.Split(string(data), "\n") {
 		l = strings.TrimSpace(l)
-		if l == "" || kind != "docs" && commentLine.MatchString(l) {
+		if l == "" || kind != "docs" && commentLine().MatchString(l) {
 			continue
 		}
 		n++
@@ -190,7 +193,9 @@ func (a *analysis) skeleton() Skeleton {
 	return s
 }
 
-var pep508 = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*([^;]*)`)
+var pep508 = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*([^;]*)`)
+})
 
 // dependencies reads the direct dependencies of a package manifest, by its format.
 func dependencies(name string, data []byte) (runtime, dev []Dependency) {
@@ -206,7 +211,7 @@ func dependencies(name string, data []byte) (runtime, dev []Dependency) {
 	fromPEP508 := func(reqs []string) []Dependency {
 		out := []Dependency{}
 		for _, r := range reqs {
-			m := pep508.FindStringSubmatch(r)
+			m := pep508().FindStringSubmatch(r)
 			if m == nil {
 				continue
 			}
@@ -309,7 +314,7 @@ func parity(all []*analysis) []Row {
 			continue
 		}
 		row("endpoint", ep.name, func(a *analysis) (bool, string) {
-			where := found(a, "app", ep.pattern)
+			where := found(a, "app", ep.pattern())
 			if len(where) == 0 {
 				return false, "no route"
 			}
@@ -367,7 +372,7 @@ func parity(all []*analysis) []Row {
 			continue
 		}
 		row("project", "WebSocket ("+strings.TrimPrefix(ep.name, "WebSocket ")+")", func(a *analysis) (bool, string) {
-			where := found(a, "app", ep.pattern)
+			where := found(a, "app", ep.pattern())
 			if len(where) == 0 {
 				return false, a.absent(roleWebSocket)
 			}
@@ -435,15 +440,15 @@ func (a *analysis) lintDetail() string {
 }
 
 var (
-	dockerFrom = regexp.MustCompile(`(?mi)^\s*FROM\s`)
-	dockerUser = regexp.MustCompile(`(?mi)^\s*USER\s+(\S+)`)
+	dockerFrom = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?mi)^\s*FROM\s`) })
+	dockerUser = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?mi)^\s*USER\s+(\S+)`) })
 )
 
 // dockerDetail says how many build stages a Dockerfile has and whether it runs as root.
 func dockerDetail(data []byte) string {
-	stages := len(dockerFrom.FindAll(data, -1))
+	stages := len(dockerFrom().FindAll(data, -1))
 	user := "root"
-	if m := dockerUser.FindAllSubmatch(data, -1); len(m) > 0 {
+	if m := dockerUser().FindAllSubmatch(data, -1); len(m) > 0 {
 		if u := string(m[len(m)-1][1]); u != "root" && u != "0" && !strings.HasPrefix(u, "0:") {
 			user = "non-root"
 		}
