@@ -1,10 +1,13 @@
 import json
 import logging
+import re
+import uuid
 
 import pytest
 from fastapi.testclient import TestClient
 
-from {{ cookiecutter.package_name }}.logs import JsonFormatter
+from {{ cookiecutter.package_name }}.logs import JsonFormatter, utc_timestamp
+from {{ cookiecutter.package_name }}.middleware import new_request_id
 
 
 def test_formatter_writes_one_json_line() -> None:
@@ -22,8 +25,28 @@ def test_formatter_writes_one_json_line() -> None:
     }
 
 
+def test_utc_timestamp() -> None:
+    assert utc_timestamp(0) == "1970-01-01T00:00:00.000Z"
+    assert utc_timestamp(1_700_000_000.0429) == "2023-11-14T22:13:20.042Z"
+    assert utc_timestamp(1_700_000_001.999) == "2023-11-14T22:13:21.999Z"
+
+
+def test_new_request_id_is_a_uuid4() -> None:
+    for _ in range(1000):
+        request_id = new_request_id()
+        assert re.fullmatch(r"[0-9a-f-]{36}", request_id)
+        assert str(uuid.UUID(request_id)) == request_id
+        assert uuid.UUID(request_id).version == 4
+        assert uuid.UUID(request_id).variant == uuid.RFC_4122
+
+
+def _access_lines(capsys: pytest.CaptureFixture[str]) -> list[dict]:
+    entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    return [e for e in entries if e["logger"].endswith(".access")]
+
+
 def test_one_access_line_per_request_without_body(
-    client: TestClient, caplog: pytest.LogCaptureFixture
+    client: TestClient, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
     caplog.set_level(logging.INFO)
     client.post(
@@ -31,12 +54,33 @@ def test_one_access_line_per_request_without_body(
         json={"name": "secret-name", "quantity": 1},
         headers={"x-request-id": "req-1"},
     )
-    records = [r for r in caplog.records if r.name.endswith(".access")]
-    assert len(records) == 1
-    entry = json.loads(JsonFormatter().format(records[0]))
+    [entry] = _access_lines(capsys)
+    assert entry["level"] == "info"
+    assert entry["msg"] == "request"
     assert entry["method"] == "POST"
     assert entry["path"] == "/v1/items"
     assert entry["status"] == 201
     assert entry["request_id"] == "req-1"
     assert isinstance(entry["duration_ms"], float)
-    assert "secret-name" not in caplog.text
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", entry["time"])
+    assert "secret-name" not in json.dumps(entry)
+
+
+def test_access_line_escapes_the_path(
+    client: TestClient, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.INFO)
+    client.get("/caf%C3%A9%0A%22")
+    out = capsys.readouterr().out
+    assert out.isascii()
+    [entry] = [json.loads(line) for line in out.splitlines()]
+    assert entry["path"] == '/café\n"'
+    assert entry["status"] == 404
+
+
+def test_no_access_line_above_info(
+    client: TestClient, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.WARNING)
+    assert client.get("/livez").status_code == 200
+    assert _access_lines(capsys) == []

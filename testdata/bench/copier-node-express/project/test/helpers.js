@@ -120,7 +120,10 @@ export async function waitFor(check, timeoutMs = 2000) {
 
 const SERVER = fileURLToPath(new URL('../src/server.js', import.meta.url));
 
-/** Starts src/server.js on a free port; resolves once its "listening" line is out. */
+/**
+ * Starts src/server.js on a free port with its stdout read as JSON lines.
+ * `waitForLine(msg, match?)` resolves with the first line with that `msg` (and `match`).
+ */
 export function startProcess(env = {}) {
   const child = spawn(process.execPath, [SERVER], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -133,10 +136,11 @@ export function startProcess(env = {}) {
     lines.push(line);
     for (const waiter of waiters.splice(0)) waiter();
   });
-  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitForLine = async (msg) => {
+  // 'close', not 'exit': by then every line the process wrote has been read.
+  const exited = new Promise((resolve) => child.on('close', (code) => resolve(code)));
+  const waitForLine = async (msg, match = () => true) => {
     for (;;) {
-      const line = lines.find((l) => l.msg === msg);
+      const line = lines.find((l) => l.msg === msg && match(l));
       if (line) return line;
       await new Promise((resolve) => waiters.push(resolve));
     }

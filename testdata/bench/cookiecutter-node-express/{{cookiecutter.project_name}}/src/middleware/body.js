@@ -13,20 +13,39 @@ export function isJsonContentType(header) {
   );
 }
 
+const NO_BODY = Buffer.alloc(0);
+
+/** Whether the request carries a body at all: the same test body-parser (type-is) makes. */
+function hasBody(req) {
+  return (
+    req.headers['transfer-encoding'] !== undefined || req.headers['content-length'] !== undefined
+  );
+}
+
 /**
- * Reads every request body as bytes, whatever its type, so that the size check comes before
- * anything else: over `limit` bytes is 413, with Content-Length or chunked.
+ * Reads every request body as bytes, whatever its method or type, so that the size check
+ * comes before anything else: over `limit` bytes is 413, with Content-Length or chunked.
+ * The bytes go to `req.rawBody` (empty when there is no body).
  */
 export function readBody({ limit }) {
   const readRaw = express.raw({ type: () => true, limit, inflate: false });
-  return [
-    readRaw,
-    (req, _res, next) => {
-      req.rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  return (req, res, next) => {
+    // Most requests (GETs, probes) have no body: skip the reader and its setup.
+    if (!hasBody(req)) {
+      req.rawBody = NO_BODY;
+      next();
+      return;
+    }
+    readRaw(req, res, (err) => {
+      if (err) {
+        next(err);
+        return;
+      }
+      req.rawBody = Buffer.isBuffer(req.body) ? req.body : NO_BODY;
       req.body = undefined;
       next();
-    },
-  ];
+    });
+  };
 }
 
 /**

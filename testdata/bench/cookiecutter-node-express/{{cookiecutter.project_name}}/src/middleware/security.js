@@ -11,18 +11,28 @@ export const SECURITY_HEADERS = Object.freeze({
   'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
 });
 
+// Built once for res.setHeaders(), which takes a Map: these never change. (Node still
+// checks each header inside; the saving is the per-request Object.entries() copy.)
+const SECURITY_HEADER_MAP = new Map(Object.entries(SECURITY_HEADERS));
+
 /** The caller's X-Request-Id when it is safe to echo, else a new UUID v4. */
 export function requestIdFor(req) {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
-/** Sets the request id and the security headers before anything else runs. */
-export function securityHeaders() {
-  return (req, res, next) => {
+/**
+ * Sets the headers every response carries, before anything else runs: the request id, the
+ * security headers, and `Connection: close` while the server drains (so that a keep-alive
+ * client finishes its request, then goes elsewhere). Also sets `req.id`.
+ * @param {{ lifecycle: {draining: boolean} }} deps
+ * @returns {(req: object, res: object) => void} a step of app.js's first layer
+ */
+export function responseHeaders({ lifecycle }) {
+  return (req, res) => {
     req.id = requestIdFor(req);
     res.setHeader('X-Request-Id', req.id);
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-    next();
+    res.setHeaders(SECURITY_HEADER_MAP);
+    if (lifecycle.draining) res.setHeader('Connection', 'close');
   };
 }

@@ -1,4 +1,3 @@
-import { Router } from 'express';
 import { jsonBody } from '../middleware/body.js';
 import { HttpProblem, methodNotAllowed } from '../problems.js';
 import { validateItemInput, validatePagination } from '../validation.js';
@@ -11,10 +10,11 @@ function notFound() {
   return new HttpProblem(404, 'No item has this id.');
 }
 
-/** The items resource: list, create, read, replace, delete. */
-export function itemRoutes({ store }) {
-  const router = Router();
-
+/**
+ * The items resource: list, create, read, replace, delete.
+ * @param {import('express').Router} router the app (or any router) to add the routes to
+ */
+export function addItemRoutes(router, { store }) {
   router
     .route('/v1/items')
     .get(async (req, res) => {
@@ -52,6 +52,4 @@ export function itemRoutes({ store }) {
       res.status(204).end();
     })
     .all(methodNotAllowed(['GET', 'PUT', 'DELETE']));
-
-  return router;
 }

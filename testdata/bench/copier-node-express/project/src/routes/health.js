@@ -1,9 +1,12 @@
-import { Router } from 'express';
 import { methodNotAllowed } from '../problems.js';
 
-/** Liveness and readiness probes; readiness turns 503 once shutdown began. */
-export function healthRoutes({ lifecycle }) {
-  const router = Router();
+/**
+ * Liveness and readiness probes; readiness turns 503 once shutdown began.
+ * Registered on the app itself rather than through a nested Router: the probes are the
+ * hottest paths, and a nested Router is one more layer to walk on every request.
+ * @param {import('express').Router} router the app (or any router) to add the routes to
+ */
+export function addHealthRoutes(router, { lifecycle }) {
   router
     .route('/livez')
     .get((_req, res) => {
@@ -17,5 +20,4 @@ export function healthRoutes({ lifecycle }) {
       else res.json({ status: 'ready' });
     })
     .all(methodNotAllowed(['GET']));
-  return router;
 }

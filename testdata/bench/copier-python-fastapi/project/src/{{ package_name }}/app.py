@@ -4,7 +4,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from . import DESCRIPTION, NAME, routes
-from .middleware import BodyLimitMiddleware, RequestContextMiddleware
+from .middleware import RequestContextMiddleware
 from .problems import install_problem_handlers
 from .settings import Settings
 from .storage import ItemStore
@@ -39,7 +39,5 @@ def create_app(settings: Settings, *, store: ItemStore | None = None) -> FastAPI
     # For the Allow header of a 405: every method each path serves.
     app.state.http_routes = [r for r in routes.router.routes if isinstance(r, APIRoute)]
 
-    # Added last runs first: the request context wraps the body limit.
-    app.add_middleware(BodyLimitMiddleware, limit=settings.body_limit_bytes)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, body_limit=settings.body_limit_bytes)
     return app

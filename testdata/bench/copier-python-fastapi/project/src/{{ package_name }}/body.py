@@ -34,7 +34,7 @@ def parse_json(body: bytes) -> Any:
 
 
 async def json_body(request: Request) -> Any:
-    """The parsed body of a route that takes JSON. BodyLimitMiddleware has already
+    """The parsed body of a route that takes JSON. RequestContextMiddleware has already
     answered 413; unknown paths and wrong methods never get here, so 404 and 405 win."""
     if not is_json_content_type(request.headers.get("content-type")):
         raise ProblemError(415, "The request body must be application/json.")

@@ -1,21 +1,33 @@
 """Logging as one JSON object per line on stdout, through the standard library."""
 
+import functools
 import json
 import logging
 import sys
-from datetime import UTC, datetime
+import time
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged.
 _RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+
+
+@functools.lru_cache(maxsize=1)
+def _utc_second(second: int) -> str:
+    # Formatting the date is the costly part, and it changes once a second.
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+
+
+def utc_timestamp(seconds: float) -> str:
+    """Seconds since the epoch as UTC `YYYY-MM-DDTHH:MM:SS.sssZ`."""
+    whole = int(seconds)
+    return f"{_utc_second(whole)}.{int((seconds - whole) * 1000):03d}Z"
 
 
 class JsonFormatter(logging.Formatter):
     """Formats a record as a single-line JSON object with its `extra` fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        created = datetime.fromtimestamp(record.created, UTC)
         entry = {
-            "time": created.strftime("%Y-%m-%dT%H:%M:%S.") + f"{created.microsecond // 1000:03d}Z",
+            "time": utc_timestamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "msg": record.getMessage(),
@@ -29,7 +41,8 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str) -> None:
-    """Send every log record, uvicorn's included, to stdout as JSON lines."""
+    """Send every log record, uvicorn's included, to stdout as JSON lines. The access
+    log (access_log.py) writes its own lines, and follows the same level."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()

@@ -1,20 +1,23 @@
-"""ASGI middleware: request id, security headers, access log, errors, body limit."""
+"""The ASGI middleware around every request: request id, security headers, body limit,
+unexpected errors as a 500 problem, and the access log line.
+
+One layer, on the hot path of every request, so it works on the raw ASGI messages:
+the headers are scanned once, and the header list of the response is built once."""
 
 import logging
+import os
 import re
 import time
-import uuid
 
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .access_log import log_request
 from .problems import problem_response
 
-access_logger = logging.getLogger(__name__.rpartition(".")[0] + ".access")
 error_logger = logging.getLogger(__name__.rpartition(".")[0] + ".error")
 
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
-_DIGITS = re.compile(r"[0-9]+")
+_REQUEST_ID = re.compile(rb"[A-Za-z0-9._-]{1,128}")
+_DIGITS = re.compile(rb"[0-9]+")
 
 SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
@@ -26,102 +29,95 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 _OWN_HEADERS = frozenset(name for name, _ in SECURITY_HEADERS) | {b"x-request-id"}
 
 
+def new_request_id() -> str:
+    """A random UUID v4, lowercase: what str(uuid.uuid4()) gives, at a quarter of the
+    cost, by setting the version and variant digits in the hex text directly."""
+    digits = os.urandom(16).hex()
+    variant = "89ab"[int(digits[16], 16) & 0b11]  # the top two bits are 10
+    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
+
+
 class RequestContextMiddleware:
     """Outermost layer: gives every request an id, adds the security headers to every
-    response (WebSocket handshakes included), turns unexpected exceptions into a 500
+    response (WebSocket handshakes included), answers 413 for a body over `body_limit`
+    bytes before anything else is checked, turns unexpected exceptions into a 500
     problem without internals, and writes one access log line per request."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, body_limit: int) -> None:
         self.app = app
+        self.body_limit = body_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
 
-        request_id = Headers(scope=scope).get("x-request-id")
-        if request_id is None or not _REQUEST_ID.fullmatch(request_id):
-            request_id = str(uuid.uuid4())
+        # ASGI header names are lowercase; of a repeated header, the first one counts.
+        caller_id = content_length = None
+        chunked = False
+        for name, value in scope["headers"]:
+            if name == b"x-request-id" and caller_id is None:
+                caller_id = value
+            elif name == b"content-length" and content_length is None:
+                content_length = value
+            elif name == b"transfer-encoding":
+                chunked = True
+
+        if caller_id is not None and _REQUEST_ID.fullmatch(caller_id):
+            request_id = caller_id.decode("ascii")
+        else:
+            request_id = new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
-        added = [(b"x-request-id", request_id.encode("ascii")), *SECURITY_HEADERS]
+        id_header = (b"x-request-id", request_id.encode("ascii"))
 
         status = 0
         started = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
-            if message["type"] == "websocket.close" and status == 0:
-                status = 403  # closed before the handshake: the server answers 403
-            elif message["type"] in ("http.response.start", "websocket.accept"):
+            kind = message["type"]
+            if kind == "http.response.start" or kind == "websocket.accept":
                 status = message.get("status", 101)
+                # Ours replace any the app set, so that each header has one value.
                 headers = [
-                    (name, value)
-                    for name, value in message.get("headers", [])
-                    if name.lower() not in _OWN_HEADERS
+                    h for h in message.get("headers", ()) if h[0].lower() not in _OWN_HEADERS
                 ]
-                message["headers"] = headers + added
+                headers.append(id_header)
+                headers.extend(SECURITY_HEADERS)
+                message["headers"] = headers
+            elif kind == "websocket.close" and status == 0:
+                status = 403  # closed before the handshake: the server answers 403
             await send(message)
 
         try:
+            # HTTP/1.1 has a request body only with a Content-Length or a Transfer-Encoding:
+            # without one, a GET goes straight through, nothing read and replayed.
+            if scope["type"] == "http" and (chunked or content_length not in (None, b"0")):
+                body = await self._read_body(content_length, receive)
+                if body is None:
+                    detail = f"The request body must not exceed {self.body_limit} bytes."
+                    await problem_response(scope, 413, detail)(scope, receive, send_with_headers)
+                    return
+                receive = _replay(body, receive)
             await self.app(scope, receive, send_with_headers)
+        except _ClientGone:
+            pass  # nothing to answer; logged as 499 below
         except Exception:
             error_logger.exception("unhandled error", extra={"request_id": request_id})
             if scope["type"] == "http" and status == 0:
                 await problem_response(scope, 500)(scope, receive, send_with_headers)
         finally:
-            access_logger.info(
-                "request",
-                extra={
-                    "method": scope.get("method", "GET"),
-                    "path": scope["path"],
-                    # 499: the client went away before any response was sent.
-                    "status": status or 499,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                    "request_id": request_id,
-                },
-            )
+            # 499: the client went away before any response was sent.
+            method = scope.get("method", "GET")
+            elapsed = time.perf_counter() - started
+            log_request(method, scope["path"], status or 499, elapsed, request_id)
 
-
-class BodyLimitMiddleware:
-    """Reads the whole request body up front, so that a body over `limit` bytes is 413
-    before anything else is checked, whether it came with a Content-Length or chunked.
-    The bytes are then replayed to the app."""
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        declared = Headers(scope=scope).get("content-length", "")
-        if _DIGITS.fullmatch(declared) and int(declared) > self.limit:
-            body = None
-        else:
-            try:
-                body = await self._read(receive)
-            except _ClientGone:
-                return
-        if body is None:
-            detail = f"The request body must not exceed {self.limit} bytes."
-            await problem_response(scope, 413, detail)(scope, receive, send)
-            return
-
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
-
-    async def _read(self, receive: Receive) -> bytes | None:
-        """The whole body, or None as soon as it exceeds the limit."""
+    async def _read_body(self, content_length: bytes | None, receive: Receive) -> bytes | None:
+        """The whole body, read up front so that 413 comes before anything else whether
+        the body came with a Content-Length or chunked; None when it is over the limit."""
+        declared = int(content_length) if _DIGITS.fullmatch(content_length or b"") else 0
+        if declared > self.body_limit:
+            return None
         chunks: list[bytes] = []
         size = 0
         more_body = True
@@ -131,11 +127,25 @@ class BodyLimitMiddleware:
                 raise _ClientGone
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limit:
+            if size > self.body_limit:
                 return None
             chunks.append(chunk)
             more_body = message.get("more_body", False)
         return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that gives the app the body read up front, then the client's messages."""
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if replayed:
+            return await receive()
+        replayed = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 class _ClientGone(Exception):
