@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -141,4 +142,16 @@ func (a *asker) Ask(q *answers.Question, def string) (string, error) {
 			return err
 		})
 	}
+}
+
+// checkFeatures refuses a chosen feature that one of the templates does not support.
+func checkFeatures(a answers.Answers, templates ...*catalog.Template) error {
+	for _, f := range a.List(answers.KeyFeatures) {
+		for _, t := range templates {
+			if !slices.Contains(t.Features, f) {
+				return &answers.InvalidError{Key: answers.KeyFeatures, Value: f, Allowed: t.Features, Reason: "template " + t.ID + " does not support it"}
+			}
+		}
+	}
+	return nil
 }

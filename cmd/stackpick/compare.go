@@ -100,7 +100,7 @@ func compareRun(ctx context.Context, e *env, o *compareOptions) error {
 	for _, s := range stacks {
 		t := cat.ForStack(s)
 		if t == nil {
-			return &answers.InvalidError{Key: "stacks", Value: s, Allowed: cat.Stacks()}
+			return &answers.InvalidError{Key: "stacks", Value: s, Allowed: cat.Stacks(), Where: "--stacks"}
 		}
 		if slices.Contains(templates, t) {
 			return &usageError{fmt.Errorf("--stacks names %s twice", s)}
@@ -122,12 +122,8 @@ func compareRun(ctx context.Context, e *env, o *compareOptions) error {
 		return err
 	}
 	features := a.List(answers.KeyFeatures)
-	for _, f := range features {
-		for _, t := range templates {
-			if !slices.Contains(t.Features, f) {
-				return &answers.InvalidError{Key: answers.KeyFeatures, Value: f, Allowed: t.Features, Reason: "template " + t.ID + " does not support it"}
-			}
-		}
+	if err := checkFeatures(a, templates...); err != nil {
+		return err
 	}
 	name := a.Get(answers.KeyName)
 	data := func(t *catalog.Template) compare.Subject {

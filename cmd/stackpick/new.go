@@ -226,10 +226,8 @@ func resolveProject(e *env, o *newOptions, c *cobra.Command) (*project, error) {
 	if err = answers.Merge(err, r.Resolve(pr.answers, answers.KeyName, answers.KeyDescription, answers.KeyFeatures)); err != nil {
 		return nil, err
 	}
-	for _, f := range pr.answers.List(answers.KeyFeatures) {
-		if !slices.Contains(pr.template.Features, f) {
-			return nil, &answers.InvalidError{Key: answers.KeyFeatures, Value: f, Allowed: pr.template.Features, Reason: "template " + pr.template.ID + " does not support it"}
-		}
+	if err := checkFeatures(pr.answers, pr.template); err != nil {
+		return nil, err
 	}
 	return pr, nil
 }
