@@ -43,6 +43,21 @@ type Manifest struct {
 	ReservedNames []string   `yaml:"reserved_names"`
 	Files         []FileRule `yaml:"files"`
 	Steps         Steps      `yaml:"steps"`
+	// Runtime is the interpreter the project needs; steps check its version first.
+	Runtime Runtime `yaml:"runtime"`
+	// FeatureHelp and FeatureDefaults describe the features for prompts and the schema:
+	// FeatureDefaults lists the features on by default, and per workload answer
+	// (key "workload=realtime") the ones added to them.
+	FeatureHelp     map[string]string   `yaml:"feature_help"`
+	FeatureDefaults map[string][]string `yaml:"feature_defaults"`
+}
+
+// Runtime names the interpreter a template's project runs on and the lowest version
+// it supports.
+type Runtime struct {
+	Name    string   `yaml:"name"`    // "Node.js"
+	Command []string `yaml:"command"` // prints the version, e.g. [node, --version]
+	Minimum string   `yaml:"minimum"` // dotted version, e.g. "24.12.0"
 }
 
 // FileRule is a manifest's rule for an output path; see render.Rule.
@@ -63,6 +78,9 @@ type Steps struct {
 	Locked [][]string `yaml:"locked"`
 	// Audit reports known vulnerabilities of the runtime dependencies (non-zero exit).
 	Audit [][]string `yaml:"audit"`
+	// InstallWith holds faster installs keyed by the tool they need: when that tool is
+	// on PATH, its commands replace Install (e.g. uv: [[uv, sync, --locked]]).
+	InstallWith map[string][][]string `yaml:"install_with"`
 }
 
 // Template is a manifest with its files.
