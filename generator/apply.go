@@ -24,7 +24,7 @@ func apply(ctx context.Context, p *Plan, w writer) (err error) {
 	parent := filepath.Dir(target)
 	made, err := mkdirAllTracked(w, parent)
 	if err != nil {
-		return fmt.Errorf("create %s: %w", parent, err)
+		return pathError("create", parent, err)
 	}
 	defer func() {
 		if err != nil {
@@ -33,7 +33,8 @@ func apply(ctx context.Context, p *Plan, w writer) (err error) {
 	}()
 	stage, err := w.MkdirTemp(parent, "."+filepath.Base(target)+".stackpick-*")
 	if err != nil {
-		return fmt.Errorf("create staging folder in %s: %w", parent, err)
+		// The staging folder's name means nothing to the user: name the parent.
+		return pathError("create a folder in", parent, err)
 	}
 	defer w.RemoveAll(stage)
 

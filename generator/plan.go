@@ -74,10 +74,10 @@ type ConflictError struct {
 
 func (e *ConflictError) Error() string {
 	if e.Reason != "" {
-		return fmt.Sprintf("target %s: %s", e.Target, e.Reason)
+		return fmt.Sprintf("target %s: %s", shorten(e.Target), e.Reason)
 	}
 	list := strings.Join(e.Existing, ", ")
-	return fmt.Sprintf("target %s is not empty (has %s); choose another folder, or pass --conflict skip (keep existing files) or --conflict overwrite (replace them)", e.Target, list)
+	return fmt.Sprintf("target %s is not empty (has %s); choose another folder, or pass --conflict skip (keep existing files) or --conflict overwrite (replace them)", shorten(e.Target), list)
 }
 
 // NewPlan makes a plan of rendered files for target. Actions are set by Check.
@@ -90,42 +90,58 @@ func NewPlan(target string, files []render.File) *Plan {
 	return p
 }
 
+// Rendered returns the plan's files as rendered files (path, mode, contents).
+func (p *Plan) Rendered() []render.File {
+	out := make([]render.File, len(p.Files))
+	for i, f := range p.Files {
+		out[i] = render.File{Path: f.Path, Data: f.Data, Mode: f.Mode}
+	}
+	return out
+}
+
 // Add puts one more file in the plan (the project record), keeping path order.
 func (p *Plan) Add(path string, data []byte) {
 	p.Files = append(p.Files, &File{Path: path, Size: len(data), Mode: render.DefaultMode, Action: Create, Data: data})
 	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
 }
 
-// Check looks at the target and sets each file's action under policy. It refuses a
-// target that is a file or a symbolic link, a non-empty target under PolicyError, and
-// a file whose path is taken by a folder (or runs through a file) under any policy.
-func (p *Plan) Check(policy Policy) error {
-	if err := checkTargetPath(p.Target); err != nil {
-		return err
+// CheckTarget refuses a target the policy does not allow writing into, before anything
+// is rendered or asked: a file or a symbolic link, a path through a link or with '..'
+// after a folder name, a non-empty folder under PolicyError.
+func CheckTarget(target string, policy Policy) error {
+	_, err := inspectTarget(target, policy)
+	return err
+}
+
+// inspectTarget is CheckTarget that also says what it found.
+func inspectTarget(target string, policy Policy) (targetState, error) {
+	if err := checkTargetPath(target); err != nil {
+		return 0, err
 	}
-	info, err := os.Lstat(p.Target)
+	info, err := os.Lstat(target)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		p.targetState = targetMissing
-		return p.checkParent()
+		return targetMissing, checkParent(target)
 	case errors.Is(err, syscall.ENOTDIR):
-		return &ConflictError{Target: p.Target, Reason: "a part of the path is a file, not a folder"}
+		return 0, &ConflictError{Target: target, Reason: "a part of the path is a file, not a folder"}
 	case err != nil:
-		return fmt.Errorf("target %s: %w", p.Target, err)
+		return 0, pathError("target", target, err)
 	case info.Mode()&fs.ModeSymlink != 0:
-		return &ConflictError{Target: p.Target, Reason: "is a symbolic link; give the real folder's path"}
+		return 0, &ConflictError{Target: target, Reason: "is a symbolic link; give the real folder's path"}
 	case !info.IsDir():
-		return &ConflictError{Target: p.Target, Reason: "is a file, not a folder; choose another path"}
+		return 0, &ConflictError{Target: target, Reason: "is a file, not a folder; choose another path"}
 	}
-	entries, err := os.ReadDir(p.Target)
+	if info.Mode().Perm()&0o200 == 0 {
+		// Filled as it is, the project would stay read-only and its installs fail.
+		return 0, &ConflictError{Target: target, Reason: fmt.Sprintf("is read-only (mode %04o); make it writable (chmod u+w) or choose another folder", info.Mode().Perm())}
+	}
+	entries, err := os.ReadDir(target)
 	if err != nil {
-		return fmt.Errorf("target %s: %w", p.Target, err)
+		return 0, pathError("target", target, err)
 	}
 	if len(entries) == 0 {
-		p.targetState = targetEmpty
-		return nil
+		return targetEmpty, nil
 	}
-	p.targetState = targetNonEmpty
 	if policy == PolicyError {
 		var names []string
 		for i, e := range entries {
@@ -135,7 +151,22 @@ func (p *Plan) Check(policy Policy) error {
 			}
 			names = append(names, e.Name())
 		}
-		return &ConflictError{Target: p.Target, Existing: names}
+		return 0, &ConflictError{Target: target, Existing: names}
+	}
+	return targetNonEmpty, nil
+}
+
+// Check looks at the target and sets each file's action under policy. It refuses what
+// CheckTarget refuses, and a file whose path is taken by a folder (or runs through a
+// file) under any policy.
+func (p *Plan) Check(policy Policy) error {
+	state, err := inspectTarget(p.Target, policy)
+	if err != nil {
+		return err
+	}
+	p.targetState = state
+	if state != targetNonEmpty {
+		return nil
 	}
 	for _, f := range p.Files {
 		if err := p.checkPath(f); err != nil {
@@ -166,7 +197,7 @@ func (p *Plan) checkPath(f *File) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("target %s: %w", dir, err)
+			return pathError("target", dir, err)
 		}
 		last := i == len(parts)-1
 		switch {
@@ -184,18 +215,18 @@ func (p *Plan) checkPath(f *File) error {
 	return nil
 }
 
-func (p *Plan) checkParent() error {
-	parent := filepath.Dir(filepath.Clean(p.Target))
+func checkParent(target string) error {
+	parent := filepath.Dir(filepath.Clean(target))
 	for {
 		info, err := os.Stat(parent)
 		if err == nil {
 			if !info.IsDir() {
-				return &ConflictError{Target: p.Target, Reason: fmt.Sprintf("%s is a file, not a folder", parent)}
+				return &ConflictError{Target: target, Reason: fmt.Sprintf("%s is a file, not a folder", parent)}
 			}
 			return nil
 		}
 		if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("target %s: %w", p.Target, err)
+			return pathError("target", target, err)
 		}
 		next := filepath.Dir(parent)
 		if next == parent {
@@ -203,6 +234,31 @@ func (p *Plan) checkParent() error {
 		}
 		parent = next
 	}
+}
+
+// pathError says in the user's terms why op on a path failed: the system's message
+// repeats the path and names the system call.
+func pathError(op, target string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	switch {
+	case errors.Is(err, syscall.ENAMETOOLONG):
+		return fmt.Errorf("%s %s: the path or one of its folder names is too long for this file system; choose a shorter path: %w", op, shorten(target), err)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%s %s: %w; choose a folder you can write to", op, shorten(target), err)
+	}
+	return fmt.Errorf("%s %s: %w", op, shorten(target), err)
+}
+
+// shorten keeps a path readable in a message: its start and its end.
+func shorten(path string) string {
+	r := []rune(path)
+	if len(r) <= 80 {
+		return path
+	}
+	return string(r[:40]) + "…" + string(r[len(r)-30:])
 }
 
 // Counts returns how many files each action has.

@@ -2,14 +2,13 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/stackpick/stackpick/cmd/internal/prompt"
 	"github.com/stackpick/stackpick/generator/answers"
 	"github.com/stackpick/stackpick/generator/catalog"
+	"github.com/stackpick/stackpick/generator/project"
 )
 
 // Flag names, reused in messages.
@@ -31,90 +30,80 @@ type answerFlags struct {
 	noPrompt    bool
 }
 
-func (f *answerFlags) register(c *cobra.Command) {
+func (f *answerFlags) register(c *cobra.Command, e *env) {
 	c.Flags().StringArrayVar(&f.sets, flagSet, nil, "answer a question: `key=value` (repeatable; lists comma-separated, e.g. features=docker,ci)")
 	c.Flags().StringVar(&f.answersFile, flagAnswers, "", "read answers from a YAML or JSON `FILE` (- for stdin)")
 	c.Flags().BoolVarP(&f.yes, flagYes, "y", false, "take the default for every question left unanswered")
 	c.Flags().BoolVar(&f.noPrompt, flagNoPrompt, false, "never prompt, even on a terminal (also STACKPICK_NO_PROMPT=1)")
-	_ = c.RegisterFlagCompletionFunc(flagSet, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return answers.NewSchema(answers.Options{}).IDs(), cobra.ShellCompDirectiveNoSpace
-	})
+	_ = c.RegisterFlagCompletionFunc(flagSet, e.completeSet)
 }
 
-// schemaFor builds the question schema from the catalog.
-func schemaFor(cat *catalog.Catalog, defaultName string) *answers.Schema {
-	o := answers.Options{DefaultName: defaultName, ReservedNames: cat.ReservedNames()}
-	for _, t := range cat.Public() {
-		o.Templates = append(o.Templates, answers.Value{ID: t.ID, Help: t.Description})
-	}
-	for _, s := range cat.Stacks() {
-		t := cat.ForStack(s)
-		o.Stacks = append(o.Stacks, answers.Value{ID: s, Help: t.Language})
-	}
-	for _, f := range cat.Features() {
-		o.Features = append(o.Features, answers.Value{ID: f, Help: featureHelp[f]})
-	}
-	return answers.NewSchema(o)
-}
-
-// featureHelp describes the features for prompts and the schema.
-var featureHelp = map[string]string{
-	"docker":    "a multi-stage Dockerfile that runs as a non-root user",
-	"ci":        "a GitHub Actions workflow that lints and tests",
-	"websocket": "a WebSocket echo endpoint at /v1/ws/echo",
-}
-
-// resolver builds the answers resolver from the flags, the answers file, the
-// environment and (on a terminal) the prompter. dedicated holds values of flags like
-// --stack that answer a key directly; they rank with --set.
-func (f *answerFlags) resolver(e *env, s *answers.Schema, dedicated map[string]string) (*answers.Resolver, error) {
-	r := &answers.Resolver{Schema: s, Flags: map[string]string{}, Env: e.lookupEnv, UseDefaults: f.yes}
-	for _, set := range f.sets {
-		k, v, ok := answers.ParseAssignment(set)
-		if !ok {
-			return nil, &usageError{fmt.Errorf("--%s %q: want key=value, e.g. --set workload=api", flagSet, set)}
-		}
-		if _, dup := r.Flags[k]; dup {
-			return nil, &usageError{fmt.Errorf("--%s %s is given twice; give each key once", flagSet, k)}
-		}
-		r.Flags[k] = v
-	}
-	for k, v := range dedicated {
-		if old, dup := r.Flags[k]; dup && old != v {
-			return nil, &usageError{fmt.Errorf("--%s %s and --set %s=%s disagree; give one", k, v, k, old)}
-		}
-		r.Flags[k] = v
-	}
-	if err := r.CheckFlags(); err != nil {
-		return nil, err
-	}
-	if f.answersFile != "" {
-		name, in := f.answersFile, e.io.In
-		if name == "-" {
-			name = "stdin"
-		} else {
-			fh, err := os.Open(f.answersFile)
-			if err != nil {
-				return nil, &answers.FileError{Path: f.answersFile, Err: err}
-			}
-			defer fh.Close()
-			in = fh
-		}
-		values, err := answers.LoadFile(name, in, s)
-		if err != nil {
-			return nil, err
-		}
-		delete(values, answers.KeyGeneratedBy)
-		delete(values, answers.KeyTemplateDigest)
-		r.File, r.FileName = values, name
-	}
+// sources maps the answer flags, the environment and (on a terminal, without --yes)
+// the prompter to the engine's answer sources.
+func (f *answerFlags) sources(e *env) project.Sources {
+	src := project.Sources{Sets: f.sets, AnswersFile: f.answersFile, Stdin: e.io.In, Env: e.lookupEnv, UseDefaults: f.yes}
 	if f.noPrompt {
 		e.io.SetNoPrompt()
 	}
-	if e.io.CanPrompt() {
-		r.Asker = &asker{p: e.prompter()}
+	if e.io.CanPrompt() && !f.yes {
+		src.Asker = &asker{p: e.prompter()}
 	}
-	return r, nil
+	return src
+}
+
+// setKeysHelp lists the --set keys and their values, for --help.
+func setKeysHelp(cat *catalog.Catalog) string {
+	var b strings.Builder
+	b.WriteString("Keys for --set key=value (also answers-file keys and STACKPICK_<KEY>):")
+	for _, q := range project.SchemaFor(cat, "").Questions {
+		values := strings.Join(q.Allowed(), "|")
+		switch {
+		case q.Kind == answers.List:
+			values = "list of " + strings.Join(q.Allowed(), ",")
+		case q.Kind == answers.Text:
+			values = "text"
+		}
+		fmt.Fprintf(&b, "\n  %-14s %s", q.ID, values)
+	}
+	return b.String()
+}
+
+// withSetKeys appends the --set keys to a command's help when it is shown: the keys
+// come from the catalog, which other runs need not load.
+func withSetKeys(c *cobra.Command, e *env) {
+	long := c.Long
+	c.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if cat, err := e.catalog(); err == nil {
+			c.Long = strings.Replace(long, "\n\nExit codes:", "\n\n"+setKeysHelp(cat)+"\n\nExit codes:", 1)
+		}
+		c.Root().HelpFunc()(c, args)
+	})
+}
+
+// completeSet completes --set: the keys, then after "key=" that key's values.
+func (e *env) completeSet(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	cat, err := e.catalog()
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveError
+	}
+	s := project.SchemaFor(cat, "")
+	key, _, typedKey := strings.Cut(toComplete, "=")
+	if !typedKey {
+		var keys []string
+		for _, id := range s.IDs() {
+			keys = append(keys, id+"=")
+		}
+		return keys, cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+	}
+	q, ok := s.Lookup(key)
+	if !ok {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	var out []string
+	for _, v := range q.Allowed() {
+		out = append(out, key+"="+v)
+	}
+	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // asker asks answers questions with a Prompter.
@@ -142,16 +131,4 @@ func (a *asker) Ask(q *answers.Question, def string) (string, error) {
 			return err
 		})
 	}
-}
-
-// checkFeatures refuses a chosen feature that one of the templates does not support.
-func checkFeatures(a answers.Answers, templates ...*catalog.Template) error {
-	for _, f := range a.List(answers.KeyFeatures) {
-		for _, t := range templates {
-			if !slices.Contains(t.Features, f) {
-				return &answers.InvalidError{Key: answers.KeyFeatures, Value: f, Allowed: t.Features, Reason: "template " + t.ID + " does not support it"}
-			}
-		}
-	}
-	return nil
 }

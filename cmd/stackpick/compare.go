@@ -12,6 +12,7 @@ import (
 	"github.com/stackpick/stackpick/generator/answers"
 	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/compare"
+	"github.com/stackpick/stackpick/generator/project"
 )
 
 type compareOptions struct {
@@ -24,6 +25,8 @@ type compareOptions struct {
 	rounds      int
 	output      string
 	chart       string
+	// benchFlags are the --bench settings typed, which mean nothing without it.
+	benchFlags []string
 }
 
 func newCompareCmd(e *env) *cobra.Command {
@@ -49,17 +52,22 @@ errors, peak RSS, install time and size, each as a ratio to the first stack, and
 skeleton's /livez throughput as a share of its bare framework's. The load generator
 shares the machine. Every process is stopped at the end, and on Ctrl-C (exit 130).
 
-` + exitCodesHelp,
+` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitInterrupted),
 		Example: `  stackpick compare --yes
   stackpick compare --yes --set features=docker,ci,websocket --output markdown
   stackpick compare --yes --bench --duration 10s --connections 50 --chart bench.svg
   stackpick compare --yes --bench --duration 2s --rounds 2 --output json > compare.json`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(c *cobra.Command, args []string) error {
+			for _, f := range []string{"duration", "warmup", "connections", "rounds", "chart"} {
+				if c.Flags().Changed(f) {
+					o.benchFlags = append(o.benchFlags, f)
+				}
+			}
 			return compareRun(c.Context(), e, o)
 		},
 	}
-	o.register(c)
+	o.register(c, e)
 	c.Flags().StringSliceVar(&o.stacks, "stacks", nil, "the stacks to compare, in order; the first is the one ratios are taken against (default: every stack)")
 	c.Flags().BoolVar(&o.bench, "bench", false, "also install, boot and load each skeleton and its bare framework")
 	c.Flags().DurationVar(&o.duration, "duration", 10*time.Second, "with --bench: how long each workload loads each server, per round")
@@ -82,8 +90,8 @@ func compareRun(ctx context.Context, e *env, o *compareOptions) error {
 	if err := checkOutput(o.output, "text", "markdown", "json"); err != nil {
 		return err
 	}
-	if o.chart != "" && !o.bench {
-		return &usageError{fmt.Errorf("--chart draws the benchmark; add --bench")}
+	if !o.bench && len(o.benchFlags) > 0 {
+		return &usageError{fmt.Errorf("--%s sets up the benchmark; add --bench", o.benchFlags[0])}
 	}
 	if o.bench && (o.duration <= 0 || o.connections < 1 || o.rounds < 1 || o.warmup < 0) {
 		return &usageError{fmt.Errorf("--duration, --connections and --rounds must be positive, --warmup not negative")}
@@ -107,38 +115,25 @@ func compareRun(ctx context.Context, e *env, o *compareOptions) error {
 		}
 		templates = append(templates, t)
 	}
-	s := schemaFor(cat, "")
-	r, err := o.resolver(e, s, nil)
+	projects, err := project.Several(cat, o.sources(e), templates)
 	if err != nil {
 		return err
 	}
-	a := answers.New()
-	// Decision answers are not needed; given ones still count (a realtime workload turns
-	// websocket on by default).
-	if err := r.Given(a, decisionIDs(s)...); err != nil {
-		return err
-	}
-	if err := r.Resolve(a, answers.KeyName, answers.KeyDescription, answers.KeyFeatures); err != nil {
-		return err
-	}
-	features := a.List(answers.KeyFeatures)
-	if err := checkFeatures(a, templates...); err != nil {
-		return err
-	}
-	name := a.Get(answers.KeyName)
-	data := func(t *catalog.Template) compare.Subject {
-		return compare.Subject{Template: t, Data: t.Data(name, answers.PackageName(name), a.Get(answers.KeyDescription), features)}
-	}
 	var subjects []compare.Subject
-	for _, t := range templates {
-		subjects = append(subjects, data(t))
+	for _, p := range projects {
+		plan, err := p.Plan(generatedBy())
+		if err != nil {
+			return err
+		}
+		subjects = append(subjects, compare.Subject{Template: p.Template, Data: p.Data, Files: plan.Rendered()})
 	}
-	rep, err := compare.Structure(compare.Answers{Name: name, Description: a.Get(answers.KeyDescription), Features: features}, subjects)
+	a := projects[0].Answers
+	rep, err := compare.Structure(compare.Answers{Name: a.Get(answers.KeyName), Description: a.Get(answers.KeyDescription), Features: a.List(answers.KeyFeatures)}, subjects)
 	if err != nil {
 		return err
 	}
 	if o.bench {
-		if rep.Bench, err = runBench(ctx, e, o, cat, subjects, data); err != nil {
+		if rep.Bench, err = runBench(ctx, e, o, cat, projects); err != nil {
 			return err
 		}
 		if o.chart != "" {
@@ -159,15 +154,16 @@ func compareRun(ctx context.Context, e *env, o *compareOptions) error {
 
 // runBench benchmarks each skeleton and its bare framework, in a temporary folder it
 // removes afterwards; progress goes to stderr.
-func runBench(ctx context.Context, e *env, o *compareOptions, cat *catalog.Catalog, subjects []compare.Subject, data func(*catalog.Template) compare.Subject) (*compare.Bench, error) {
+func runBench(ctx context.Context, e *env, o *compareOptions, cat *catalog.Catalog, projects []*project.Project) (*compare.Bench, error) {
 	var targets []compare.BenchTarget
-	for _, s := range subjects {
-		targets = append(targets, compare.BenchTarget{Template: s.Template, Data: s.Data, Kind: compare.KindSkeleton})
-		bare := compare.BareFor(cat, s.Template.Stack)
+	for _, p := range projects {
+		targets = append(targets, compare.BenchTarget{Template: p.Template, Data: p.Data, Kind: compare.KindSkeleton})
+		bare := compare.BareFor(cat, p.Template.Stack)
 		if bare == nil {
-			return nil, fmt.Errorf("compare: no bare framework template for stack %s (an internal template with stack: %s)", s.Template.Stack, s.Template.Stack)
+			return nil, fmt.Errorf("compare: no bare framework template for stack %s (an internal template with stack: %s)", p.Template.Stack, p.Template.Stack)
 		}
-		targets = append(targets, compare.BenchTarget{Template: bare, Data: data(bare).Data, Kind: compare.KindBare})
+		bp := project.ForTemplate(p.Schema, p.Answers, bare)
+		targets = append(targets, compare.BenchTarget{Template: bare, Data: bp.Data, Kind: compare.KindBare})
 	}
 	dir, err := os.MkdirTemp("", "stackpick-compare-")
 	if err != nil {

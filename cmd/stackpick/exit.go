@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/stackpick/stackpick/cmd/internal/prompt"
 	"github.com/stackpick/stackpick/generator"
 	"github.com/stackpick/stackpick/generator/answers"
+	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/recommend"
 )
 
@@ -20,13 +23,25 @@ const (
 	exitInterrupted = 130
 )
 
-const exitCodesHelp = `Exit codes:
-  0    success
-  1    failure
-  2    usage error or invalid answers
-  3    target conflict (the folder has files; see --conflict)
-  4    verification failed
-  130  interrupted`
+// exitMeanings says what each code means, for --help.
+var exitMeanings = map[int]string{
+	exitOK:          "success",
+	exitFailure:     "failure",
+	exitUsage:       "usage error or invalid answers",
+	exitConflict:    "target conflict (the folder has files; see --conflict)",
+	exitVerify:      "verification failed",
+	exitInterrupted: "interrupted (Ctrl-C, or EOF at a prompt)",
+}
+
+// exitCodesHelp lists the exit codes a command can return, for its --help.
+func exitCodesHelp(codes ...int) string {
+	var b strings.Builder
+	b.WriteString("Exit codes:")
+	for _, c := range codes {
+		fmt.Fprintf(&b, "\n  %-4d %s", c, exitMeanings[c])
+	}
+	return b.String()
+}
 
 // usageError is a command line that cannot be run as written.
 type usageError struct{ err error }
@@ -45,6 +60,8 @@ func exitCode(err error) int {
 		conflict *generator.ConflictError
 		verify   *verifyFailedError
 		postStep *postStepsError
+		input    *project.InputError
+		notProj  *project.NotAProjectError
 	)
 	switch {
 	case err == nil:
@@ -58,7 +75,7 @@ func exitCode(err error) int {
 	case errors.As(err, &postStep):
 		return exitFailure
 	case errors.As(err, &usage), errors.As(err, &missing), errors.As(err, &invalid),
-		errors.As(err, &file), errors.As(err, &weight):
+		errors.As(err, &file), errors.As(err, &weight), errors.As(err, &input), errors.As(err, &notProj):
 		return exitUsage
 	default:
 		return exitFailure

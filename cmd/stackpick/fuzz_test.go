@@ -12,6 +12,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/stackpick/stackpick/generator/answers"
+	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/render"
 	"github.com/stackpick/stackpick/templates"
@@ -52,7 +53,7 @@ func FuzzFreeText(f *testing.F) {
 			for _, file := range files {
 				checkFile(t, tmpl.ID, file, desc, oneLine(desc))
 			}
-			s := schemaFor(cat, "")
+			s := project.SchemaFor(cat, "")
 			a := answers.New()
 			a.Set(answers.KeyName, "fuzz-app", answers.FromFlag)
 			a.Set(answers.KeyDescription, desc, answers.FromFlag)

@@ -13,6 +13,7 @@ import (
 	"github.com/stackpick/stackpick/generator"
 	"github.com/stackpick/stackpick/generator/answers"
 	"github.com/stackpick/stackpick/generator/catalog"
+	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/recommend"
 	"github.com/stackpick/stackpick/generator/render"
 )
@@ -22,12 +23,15 @@ type newOptions struct {
 	dir      string
 	stack    string
 	template string
-	dryRun   bool
-	install  bool
-	verify   bool
-	git      bool
-	conflict string
-	output   string
+	// stackSet and templateSet record whether the flags were typed: only then do they
+	// answer the key (with the rank of --set).
+	stackSet, templateSet bool
+	dryRun                bool
+	install               bool
+	verify                bool
+	git                   bool
+	conflict              string
+	output                string
 }
 
 func newNewCmd(e *env) *cobra.Command {
@@ -41,12 +45,13 @@ The answers are resolved (see 'stackpick --help' for the order), the stack is
 recommended from the decision questions unless --stack or --template chooses it,
 the template is rendered in memory, then written through a staging folder next to
 DIR and moved into place, so a failure or Ctrl-C leaves DIR as it was. A folder
-that has files is refused (exit 3) unless --conflict says otherwise.
+that has files is refused (exit 3) before any question, unless --conflict says
+otherwise.
 
 Every project gets .stackpick.yml, its answers: 'stackpick new --answers
 DIR/.stackpick.yml OTHER' generates the same project again, byte for byte.
 
-` + exitCodesHelp,
+` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitConflict, exitVerify, exitInterrupted),
 		Example: `  stackpick new demo --yes
   stackpick new api --stack python --set name=orders-api --set features=docker,ci --yes
   stackpick new svc --answers answers.yml --dry-run
@@ -56,14 +61,16 @@ DIR/.stackpick.yml OTHER' generates the same project again, byte for byte.
 			if len(args) == 1 {
 				o.dir = args[0]
 			}
-			return newRun(c.Context(), e, o, c)
+			o.stackSet, o.templateSet = c.Flags().Changed(flagStack), c.Flags().Changed(flagTemplate)
+			return newRun(c.Context(), e, o)
 		},
 	}
-	o.register(c)
+	o.register(c, e)
+	withSetKeys(c, e)
 	c.Flags().StringVar(&o.stack, flagStack, answers.StackAuto, "the stack: auto (recommend one), or a stack of 'stackpick templates'")
 	c.Flags().StringVar(&o.template, flagTemplate, "", "the template `ID` (default: the stack's template)")
 	c.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the plan (every file with its size and action) and write nothing")
-	c.Flags().BoolVar(&o.install, "install", false, "after writing, install the dependencies (npm ci; a virtual environment for Python)")
+	c.Flags().BoolVar(&o.install, "install", false, "after writing, install the dependencies (npm ci; uv sync or a virtual environment for Python)")
 	c.Flags().BoolVar(&o.verify, "verify", false, "after writing, run 'stackpick verify' on the project (installs, lints, tests, boots and probes it)")
 	c.Flags().BoolVar(&o.git, "git", false, "after writing, run git init and make a first commit")
 	c.Flags().StringVar(&o.conflict, "conflict", string(generator.PolicyError), "when DIR has files: "+strings.Join(generator.Policies, "|"))
@@ -88,6 +95,7 @@ DIR/.stackpick.yml OTHER' generates the same project again, byte for byte.
 
 // newResult is what `new --output json` prints.
 type newResult struct {
+	SchemaVersion  int                       `json:"schema_version"`
 	Target         string                    `json:"target"`
 	Template       string                    `json:"template"`
 	Stack          string                    `json:"stack"`
@@ -99,44 +107,53 @@ type newResult struct {
 	PostResults    []postStepResult          `json:"post_step_results,omitempty"`
 }
 
-// project is a resolved `new`: the answers, the chosen template and, when the stack
-// was recommended, the recommendation.
-type project struct {
-	schema      *answers.Schema
-	answers     answers.Answers
-	template    *catalog.Template
-	rec         *recommend.Recommendation
-	interactive bool
-}
-
-func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error {
+func newRun(ctx context.Context, e *env, o *newOptions) error {
 	if err := checkOutput(o.output, "text", "json"); err != nil {
 		return err
 	}
 	if !slices.Contains(generator.Policies, o.conflict) {
 		return &usageError{fmt.Errorf("--conflict %q: allowed values: %s", o.conflict, strings.Join(generator.Policies, ", "))}
 	}
-	pr, err := resolveProject(e, o, c)
+	cat, err := e.catalog()
 	if err != nil {
 		return err
 	}
-	t, a := pr.template, pr.answers
-	target := o.dir
-	if target == "" {
-		target = a.Get(answers.KeyName)
+	req := project.Request{Catalog: cat, Dir: o.dir, Policy: generator.Policy(o.conflict), Sources: o.sources(e)}
+	if o.stackSet {
+		req.Dedicated = append(req.Dedicated, project.Dedicated{Flag: "--" + flagStack, Key: answers.KeyStack, Value: o.stack})
 	}
-	plan, data, err := buildPlan(t, pr.schema, a, target)
-	if err != nil {
-		return err
+	if o.templateSet {
+		req.Dedicated = append(req.Dedicated, project.Dedicated{Flag: "--" + flagTemplate, Key: answers.KeyTemplate, Value: o.template})
 	}
-	if err := plan.Check(generator.Policy(o.conflict)); err != nil {
-		return err
+	interactive := req.Asker != nil
+	if interactive {
+		req.PickStack = func(rec *recommend.Recommendation) (string, error) { return pickStack(e, cat, rec) }
 	}
 	steps := o.postSteps()
+	p, err := project.Resolve(req)
+	if err != nil {
+		if interactive && p != nil {
+			keepAnswers(e, p, steps)
+		}
+		return err
+	}
+	noteDerived(e, p, o.dir)
+	warnReplay(e, p)
+	plan, err := p.Plan(generatedBy())
+	if err == nil {
+		err = plan.Check(generator.Policy(o.conflict))
+	}
+	if err != nil {
+		if interactive {
+			keepAnswers(e, p, steps)
+		}
+		return err
+	}
+	t := p.Template
 	result := func(results []postStepResult) newResult {
 		return newResult{
-			Target: plan.Target, Template: t.ID, Stack: t.Stack, DryRun: o.dryRun, Files: plan.Files,
-			Answers: a.Map(pr.schema), Recommendation: pr.rec, PostSteps: nonNil(steps), PostResults: results,
+			SchemaVersion: jsonSchemaVersion, Target: plan.Target, Template: t.ID, Stack: t.Stack, DryRun: o.dryRun, Files: plan.Files,
+			Answers: p.Answers.Map(p.Schema), Recommendation: p.Recommendation, PostSteps: nonNil(steps), PostResults: results,
 		}
 	}
 	text := o.output == "text"
@@ -144,28 +161,31 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 		if !text {
 			return writeJSON(e.io.Out, result(nil))
 		}
-		if pr.rec != nil {
-			writeRecommendationSummary(e.io.Out, pr.rec)
+		if p.Recommendation != nil {
+			writeRecommendationSummary(e.io.Out, p.Recommendation)
 		}
 		writePlan(e.io.Out, plan, t)
-		fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", describePostSteps(steps, t, data))
+		fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", describePostSteps(steps, t, p.Data))
 		return nil
 	}
-	if pr.interactive {
-		if err := confirmPlan(e, plan, t, describePostSteps(steps, t, data)); err != nil {
+	if interactive {
+		if err := confirmPlan(e, plan, t, describePostSteps(steps, t, p.Data)); err != nil {
 			return err
 		}
 	}
 	if err := generator.Apply(ctx, plan); err != nil {
+		if interactive && !errors.Is(err, context.Canceled) {
+			keepAnswers(e, p, steps)
+		}
 		return err
 	}
 	if text {
-		if pr.rec != nil && !pr.interactive {
-			writeRecommendationSummary(e.io.Out, pr.rec)
+		if p.Recommendation != nil && !interactive {
+			writeRecommendationSummary(e.io.Out, p.Recommendation)
 		}
 		writeCreated(e.io.Out, plan, t)
 	}
-	results, stepErr := runPostSteps(ctx, e, steps, plan.Target, t, data, text)
+	results, stepErr := runPostSteps(ctx, e, steps, plan.Target, t, p.Data, text)
 	if !text {
 		if err := writeJSON(e.io.Out, result(results)); err != nil {
 			return err
@@ -175,145 +195,73 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 	if stepErr != nil {
 		return stepErr
 	}
-	if err := writeNextSteps(e.io.Out, plan, t, data, steps); err != nil {
+	if err := writeNextSteps(e.io.Out, plan, t, p.Data, steps); err != nil {
 		return err
 	}
-	if pr.interactive {
+	if interactive {
 		fmt.Fprintln(e.io.Out, "The same project without prompts:")
-		fmt.Fprintf(e.io.Out, "  %s\n", equivalentCommand(pr.schema, a, plan.Target, steps))
+		fmt.Fprintf(e.io.Out, "  %s\n", equivalentCommand(p.Schema, p.Answers, plan.Target, steps))
 	}
 	return nil
 }
 
-// resolveProject resolves every answer `new` needs and chooses the template.
-func resolveProject(e *env, o *newOptions, c *cobra.Command) (*project, error) {
-	cat, err := e.catalog()
-	if err != nil {
-		return nil, err
+// keepAnswers prints what was answered so far as a command line, so a run that fails
+// after the questions loses nothing typed.
+func keepAnswers(e *env, p *project.Project, steps []string) {
+	if p.Answers.Get(answers.KeyStack) == "" {
+		return
 	}
-	folderName := ""
-	if o.dir != "" {
-		abs, err := filepath.Abs(o.dir)
-		if err != nil {
-			return nil, err
-		}
-		folderName = filepath.Base(abs)
-	}
-	pr := &project{schema: schemaFor(cat, folderName), answers: answers.New()}
-	dedicated := map[string]string{}
-	if c.Flags().Changed(flagStack) {
-		dedicated[answers.KeyStack] = o.stack
-	}
-	if c.Flags().Changed(flagTemplate) {
-		dedicated[answers.KeyTemplate] = o.template
-	}
-	r, err := o.resolver(e, pr.schema, dedicated)
-	if err != nil {
-		return nil, err
-	}
-	pr.interactive = r.Asker != nil && !o.yes
-	var pick stackPicker
-	if pr.interactive {
-		pick = func(rec *recommend.Recommendation) (string, error) { return pickStack(e, cat, rec) }
-	}
-	pr.template, pr.rec, err = chooseTemplate(r, pr.schema, pr.answers, cat, pick)
-	var missing *answers.MissingError
-	if err != nil && !errors.As(err, &missing) {
-		return nil, err
-	}
-	// Resolve the template's options even when the decision answers are missing, so
-	// one error lists every missing key.
-	if err = answers.Merge(err, r.Resolve(pr.answers, answers.KeyName, answers.KeyDescription, answers.KeyFeatures)); err != nil {
-		return nil, err
-	}
-	if err := checkFeatures(pr.answers, pr.template); err != nil {
-		return nil, err
-	}
-	return pr, nil
+	fmt.Fprintln(e.io.ErrOut, "Your answers, as a command (change DIR or --conflict and run it):")
+	fmt.Fprintf(e.io.ErrOut, "  %s\n", equivalentCommand(p.Schema, p.Answers, p.Target, steps))
 }
+
+// noteDerived says when the project name was made from a folder name that is not a
+// valid name itself (new 123 --yes names it app-123).
+func noteDerived(e *env, p *project.Project, dir string) {
+	if dir == "" || p.Answers.Source(answers.KeyName) != answers.FromDefault {
+		return
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return
+	}
+	if folder, name := filepath.Base(abs), p.Answers.Get(answers.KeyName); folder != name {
+		fmt.Fprintf(e.io.ErrOut, "stackpick: the project is named %q, made from the folder name %q; pass --set name=NAME for another\n", name, folder)
+	}
+}
+
+// warnReplay warns when an answers file is a record written by another version of
+// stackpick or from another version of the template: the project will differ.
+func warnReplay(e *env, p *project.Project) {
+	r := p.Replayed
+	if r == nil {
+		return
+	}
+	digest, err := p.Template.Digest()
+	if err != nil {
+		return
+	}
+	if r.GeneratedBy != generatedBy() || r.TemplateDigest != digest {
+		fmt.Fprintf(e.io.ErrOut, "stackpick: warning: the answers record was written by %s from template %s %s; this is %s with %s: the project will differ from the recorded one\n",
+			r.GeneratedBy, p.Template.ID, shortDigest(r.TemplateDigest), generatedBy(), shortDigest(digest))
+	}
+}
+
+func shortDigest(d string) string {
+	if len(d) > len("sha256:")+12 {
+		return d[:len("sha256:")+12]
+	}
+	return d
+}
+
+// generatedBy names this binary in project records.
+func generatedBy() string { return "stackpick " + version }
 
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
 	}
 	return s
-}
-
-// stackPicker lets the user take the recommended stack or another one.
-type stackPicker func(rec *recommend.Recommendation) (string, error)
-
-// chooseTemplate resolves stack and template, recommending a stack when neither
-// chooses one. The decision answers are asked only when a recommendation is needed;
-// given ones are recorded either way.
-func chooseTemplate(r *answers.Resolver, s *answers.Schema, a answers.Answers, cat *catalog.Catalog, pick stackPicker) (*catalog.Template, *recommend.Recommendation, error) {
-	if err := r.Given(a, answers.KeyStack, answers.KeyTemplate); err != nil {
-		return nil, nil, err
-	}
-	stack := a.Get(answers.KeyStack)
-	if stack == "" {
-		stack = answers.StackAuto
-	}
-	var t *catalog.Template
-	if id := a.Get(answers.KeyTemplate); id != "" {
-		t = cat.ByID(id)
-		if stack != answers.StackAuto && t.Stack != stack {
-			return nil, nil, &answers.InvalidError{Key: answers.KeyTemplate, Value: id, Reason: fmt.Sprintf("it is a %s template, but the stack is %s; drop one of --stack and --template", t.Stack, stack)}
-		}
-		stack = t.Stack
-	}
-	var rec *recommend.Recommendation
-	if stack == answers.StackAuto {
-		if err := r.Resolve(a, decisionIDs(s)...); err != nil {
-			return nil, nil, err
-		}
-		model, err := recommend.Default()
-		if err != nil {
-			return nil, nil, err
-		}
-		result := recommendFor(model, s, a, nil)
-		rec, stack = &result, result.Stack
-		if pick != nil {
-			if stack, err = pick(rec); err != nil {
-				return nil, nil, err
-			}
-		}
-	} else if err := r.Given(a, decisionIDs(s)...); err != nil {
-		return nil, nil, err
-	}
-	if t == nil {
-		if t = cat.ForStack(stack); t == nil {
-			return nil, nil, fmt.Errorf("no template for stack %q; see 'stackpick templates'", stack)
-		}
-	}
-	// Record the outcome, so the project record replays without a recommendation.
-	src := a.Source(answers.KeyStack)
-	if rec != nil {
-		src = answers.FromDefault
-	}
-	a.Set(answers.KeyStack, t.Stack, src)
-	a.Set(answers.KeyTemplate, t.ID, answers.FromDefault)
-	return t, rec, nil
-}
-
-// buildPlan renders the template and adds the project record.
-func buildPlan(t *catalog.Template, s *answers.Schema, a answers.Answers, target string) (*generator.Plan, render.Data, error) {
-	name := a.Get(answers.KeyName)
-	data := t.Data(name, answers.PackageName(name), a.Get(answers.KeyDescription), a.List(answers.KeyFeatures))
-	files, err := t.Render(data)
-	if err != nil {
-		return nil, data, err
-	}
-	digest, err := t.Digest()
-	if err != nil {
-		return nil, data, err
-	}
-	record, err := answers.Record(s, a, "stackpick "+version, digest)
-	if err != nil {
-		return nil, data, err
-	}
-	plan := generator.NewPlan(target, files)
-	plan.Add(answers.RecordName, record)
-	return plan, data, nil
 }
 
 func writeRecommendationSummary(w io.Writer, rec *recommend.Recommendation) {

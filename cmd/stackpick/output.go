@@ -28,6 +28,10 @@ func fixedCompletions(values ...string) func(*cobra.Command, []string, string) (
 	}
 }
 
+// jsonSchemaVersion is the version of every JSON document stackpick prints; it
+// changes when a field changes meaning or goes away.
+const jsonSchemaVersion = 1
+
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/stackpick/stackpick/generator/answers"
+	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/recommend"
 )
 
@@ -26,14 +26,14 @@ func newRecommendCmd(e *env) *cobra.Command {
 stack's total, the margin, whether it is a close call, and a row per criterion of
 the comparison with the points each stack got and the answer that caused them.
 
-` + exitCodesHelp,
+` + exitCodesHelp(exitOK, exitFailure, exitUsage),
 		Example: `  stackpick recommend --yes --set workload=realtime --set team_language=javascript
   stackpick recommend --answers answers.yml --output json
   stackpick recommend --yes --weight speed=3 --weight community=0`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error { return recommendRun(e, o) },
 	}
-	o.register(c)
+	o.register(c, e)
 	c.Flags().StringArrayVar(&o.weights, "weight", nil, "override a criterion's weight: `criterion=N` (repeatable, N from 0 to 100)")
 	addOutputFlag(c, &o.output, "text", "json")
 	return c
@@ -55,42 +55,15 @@ func recommendRun(e *env, o *recommendOptions) error {
 	if err != nil {
 		return err
 	}
-	s := schemaFor(cat, "")
-	r, err := o.resolver(e, s, nil)
+	rec, err := project.Decide(cat, o.sources(e), overrides)
 	if err != nil {
 		return err
 	}
-	a := answers.New()
-	if err := r.Resolve(a, decisionIDs(s)...); err != nil {
-		return err
-	}
-	rec := recommendFor(model, s, a, overrides)
 	if o.output == "json" {
 		return writeJSON(e.io.Out, rec)
 	}
-	writeRecommendation(e.io.Out, rec)
+	writeRecommendation(e.io.Out, *rec)
 	return nil
-}
-
-func decisionIDs(s *answers.Schema) []string {
-	var ids []string
-	for _, q := range s.Decisions() {
-		ids = append(ids, q.ID)
-	}
-	return ids
-}
-
-// recommendFor scores the decision answers and attaches them to the result.
-func recommendFor(m *recommend.Model, s *answers.Schema, a answers.Answers, overrides map[string]float64) recommend.Recommendation {
-	decisions := map[string]string{}
-	resolved := map[string]any{}
-	for _, id := range decisionIDs(s) {
-		decisions[id] = a.Get(id)
-		resolved[id] = a.Get(id)
-	}
-	rec := m.Recommend(decisions, overrides)
-	rec.Answers = resolved
-	return rec
 }
 
 // writeRecommendation prints the verdict and a block per criterion, wrapped to fit 80

@@ -86,7 +86,7 @@ answers file (--answers), STACKPICK_<KEY> environment variables, a prompt (only 
 a terminal), the default (only with --yes). Without a terminal a missing answer is
 an error, never a hanging prompt.
 
-` + exitCodesHelp,
+` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitConflict, exitVerify, exitInterrupted),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,

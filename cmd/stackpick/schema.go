@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 	"github.com/stackpick/stackpick/generator/answers"
+	"github.com/stackpick/stackpick/generator/project"
 )
 
 func newSchemaCmd(e *env) *cobra.Command {
@@ -13,7 +14,7 @@ func newSchemaCmd(e *env) *cobra.Command {
 every key with its type, allowed values, default and description, so CI users can
 validate their files.
 
-` + exitCodesHelp,
+` + exitCodesHelp(exitOK, exitFailure),
 		Example: `  stackpick schema > stackpick.schema.json`,
 		Args:    argsUsage(cobra.NoArgs),
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -21,7 +22,7 @@ validate their files.
 			if err != nil {
 				return err
 			}
-			out, err := answers.JSONSchema(schemaFor(cat, ""))
+			out, err := answers.JSONSchema(project.SchemaFor(cat, ""))
 			if err != nil {
 				return err
 			}

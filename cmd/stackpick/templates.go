@@ -28,7 +28,7 @@ func newTemplatesCmd(e *env) *cobra.Command {
 		Long: `List the templates built into stackpick: id, stack, framework, description and
 the options (answers) each one reads.
 
-` + exitCodesHelp,
+` + exitCodesHelp(exitOK, exitFailure, exitUsage),
 		Example: `  stackpick templates
   stackpick templates --output json`,
 		Args: argsUsage(cobra.NoArgs),
@@ -52,7 +52,10 @@ the options (answers) each one reads.
 				})
 			}
 			if output == "json" {
-				return writeJSON(e.io.Out, infos)
+				return writeJSON(e.io.Out, struct {
+					SchemaVersion int            `json:"schema_version"`
+					Templates     []templateInfo `json:"templates"`
+				}{jsonSchemaVersion, infos})
 			}
 			tw := tabwriter.NewWriter(e.io.Out, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSTACK\tFRAMEWORK\tOPTIONS\tFEATURES")

@@ -1,11 +1,13 @@
 package answers
 
-// Nearest returns the candidate closest to s by edit distance, or "" when none is
-// close enough to be a plausible typo.
+import "strings"
+
+// Nearest returns the candidate closest to s by edit distance, ignoring case (API is
+// api typed loud), or "" when none is close enough to be a plausible typo.
 func Nearest(s string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
-		d := editDistance(s, c)
+		d := editDistance(strings.ToLower(s), strings.ToLower(c))
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
 		}

@@ -14,11 +14,14 @@ type Asker interface {
 // environment, prompt (only with an Asker, and never with UseDefaults), default (only
 // with UseDefaults), else the key is reported missing.
 type Resolver struct {
-	Schema   *Schema
-	Flags    map[string]string // --set and dedicated flags, by id
-	File     map[string]string // the answers file, by id (see LoadFile)
-	FileName string
-	Env      func(string) (string, bool) // os.LookupEnv, or a stand-in in tests
+	Schema *Schema
+	Flags  map[string]string // --set and dedicated flags, by id
+	// FlagNames names the flag that gave a key when it is not --set (e.g. "--stack"),
+	// so a message names the flag the user typed.
+	FlagNames map[string]string
+	File      map[string]string // the answers file, by id (see LoadFile)
+	FileName  string
+	Env       func(string) (string, bool) // os.LookupEnv, or a stand-in in tests
 	// Asker is nil when stdin and stdout are not both terminals or prompting is off.
 	Asker       Asker
 	UseDefaults bool
@@ -29,6 +32,20 @@ func (r *Resolver) CheckFlags() error {
 	for k := range r.Flags {
 		if _, ok := r.Schema.Lookup(k); !ok {
 			return &InvalidError{UnknownKey: true, Value: k, Allowed: r.Schema.IDs(), Nearest: Nearest(k, r.Schema.IDs()), Where: "--set"}
+		}
+	}
+	return nil
+}
+
+// CheckGiven checks every value a flag or the answers file gives, needed or not, so
+// a command that does not use a key still refuses a bad value for it.
+func (r *Resolver) CheckGiven() error {
+	if err := r.CheckFlags(); err != nil {
+		return err
+	}
+	for _, q := range r.Schema.Questions {
+		if _, _, _, err := r.given(q); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -48,7 +65,11 @@ func (r *Resolver) given(q *Question) (string, Source, bool, error) {
 		return v, src, true, nil
 	}
 	if raw, ok := r.Flags[q.ID]; ok {
-		return try(raw, FromFlag, "--set "+q.ID)
+		where := "--set " + q.ID
+		if name := r.FlagNames[q.ID]; name != "" {
+			where = name
+		}
+		return try(raw, FromFlag, where)
 	}
 	if raw, ok := r.File[q.ID]; ok {
 		return try(raw, FromFile, r.FileName)

@@ -17,12 +17,18 @@ func (f *fakeAsker) Ask(q *Question, def string) (string, error) {
 	return f.answer, nil
 }
 
-func testSchema() *Schema {
-	return NewSchema(Options{
+func testSchema() *Schema { return NewSchema(testSchemaOptions()) }
+
+// testSchemaOptions mirrors what the templates' manifests declare.
+func testSchemaOptions() Options {
+	return Options{
 		Stacks:    []Value{{ID: "node"}, {ID: "python"}},
 		Templates: []Value{{ID: "node-express"}, {ID: "python-fastapi"}},
 		Features:  []Value{{ID: "docker"}, {ID: "ci"}, {ID: "websocket"}},
-	})
+		FeatureDefaults: map[string][]string{
+			"default": {"docker", "ci"}, "workload=realtime": {"websocket"}, "workload=streaming": {"websocket"},
+		},
+	}
 }
 
 func TestPrecedence(t *testing.T) {
@@ -133,7 +139,9 @@ func TestInvalidValuesNameTheFix(t *testing.T) {
 }
 
 func TestDefaults(t *testing.T) {
-	s := NewSchema(Options{Features: []Value{{ID: "docker"}, {ID: "ci"}, {ID: "websocket"}}, DefaultName: "My Service"})
+	o := testSchemaOptions()
+	o.DefaultName = "My Service"
+	s := NewSchema(o)
 	for workload, want := range map[string]string{"realtime": "docker,ci,websocket", "streaming": "docker,ci,websocket", "api": "docker,ci", "ml": "docker,ci"} {
 		r := &Resolver{Schema: s, Flags: map[string]string{"workload": workload}, UseDefaults: true}
 		a := New()

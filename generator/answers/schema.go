@@ -120,6 +120,9 @@ type Options struct {
 	Stacks    []Value // e.g. node, python; from the template manifests
 	Templates []Value // template ids
 	Features  []Value // features any template supports
+	// FeatureDefaults lists the features on by default under "default", and under
+	// "key=value" the ones an answer adds (e.g. "workload=realtime": [websocket]).
+	FeatureDefaults map[string][]string
 	// DefaultName is the name --yes gives (the target folder's base name); empty when
 	// there is none.
 	DefaultName string
@@ -159,22 +162,34 @@ func NewSchema(o Options) *Schema {
 		},
 		&Question{
 			ID: KeyFeatures, Kind: List, Values: o.Features,
-			DefaultFor: defaultFeatures,
+			DefaultFor: func(a Answers) string { return defaultFeatures(o, a) },
 			Prompt:     "Which features?",
-			Help:       "Optional parts of the project; websocket is on by default for realtime and streaming workloads.",
+			Help:       "Optional parts of the project; the defaults depend on the workload.",
 		},
 	)
 	return &Schema{Questions: qs}
 }
 
-// defaultFeatures turns on what a production starter needs (docker, ci) and the
-// WebSocket echo for the workloads built on long-lived connections.
-func defaultFeatures(a Answers) string {
-	fs := []string{"docker", "ci"}
-	if w := a.Get(KeyWorkload); w == "realtime" || w == "streaming" {
-		fs = append(fs, "websocket")
+// defaultFeatures is the features the templates turn on by default, plus those an
+// earlier answer adds (a realtime workload adds the WebSocket echo), in schema order.
+func defaultFeatures(o Options, a Answers) string {
+	on := map[string]bool{}
+	for cond, features := range o.FeatureDefaults {
+		key, value, keyed := strings.Cut(cond, "=")
+		if cond != "default" && (!keyed || a.Get(key) != value) {
+			continue
+		}
+		for _, f := range features {
+			on[f] = true
+		}
 	}
-	return strings.Join(fs, ",")
+	var out []string
+	for _, f := range o.Features {
+		if on[f.ID] {
+			out = append(out, f.ID)
+		}
+	}
+	return strings.Join(out, ",")
 }
 
 func decisionQuestions() []*Question {
@@ -250,6 +265,16 @@ func (q *Question) Validate(raw string) (string, error) {
 	case Choice:
 		if slices.Contains(q.Allowed(), raw) {
 			return raw, nil
+		}
+		// yes/no questions take booleans from every source: true in a YAML file,
+		// --set js_frontend=true, STACKPICK_JS_FRONTEND=false.
+		if isYesNo(q) {
+			switch raw {
+			case "true":
+				return "yes", nil
+			case "false":
+				return "no", nil
+			}
 		}
 		return "", &InvalidError{Key: q.ID, Value: raw, Allowed: q.Allowed(), Nearest: Nearest(raw, q.Allowed())}
 	case List:

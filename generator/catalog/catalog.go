@@ -253,6 +253,16 @@ func (c *Catalog) Features() []string {
 	return out
 }
 
+// FeatureHelp is the first public template's help for a feature.
+func (c *Catalog) FeatureHelp(feature string) string {
+	for _, t := range c.Public() {
+		if h := t.FeatureHelp[feature]; h != "" {
+			return h
+		}
+	}
+	return ""
+}
+
 // ReservedNames lists every template's reserved names.
 func (c *Catalog) ReservedNames() []string {
 	var out []string

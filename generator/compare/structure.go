@@ -21,6 +21,9 @@ import (
 type Subject struct {
 	Template *catalog.Template
 	Data     render.Data
+	// Files, when set, are the project's files exactly as `new` writes them (with the
+	// project record); otherwise the template is rendered.
+	Files []render.File
 }
 
 // analysis is one rendered skeleton with each file's role and kind.
@@ -58,9 +61,12 @@ func Structure(ans Answers, subjects []Subject) (*Report, error) {
 }
 
 func analyze(s Subject) (*analysis, error) {
-	files, err := s.Template.Render(s.Data)
-	if err != nil {
-		return nil, fmt.Errorf("compare: render %s: %w", s.Template.ID, err)
+	files := s.Files
+	if files == nil {
+		var err error
+		if files, err = s.Template.Render(s.Data); err != nil {
+			return nil, fmt.Errorf("compare: render %s: %w", s.Template.ID, err)
+		}
 	}
 	a := &analysis{t: s.Template, data: s.Data, files: files, role: map[string]string{}, kind: map[string]string{}}
 	entry, err := entryFile(s.Template, s.Data, files)
