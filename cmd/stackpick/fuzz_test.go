@@ -12,8 +12,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/stackpick/stackpick/generator/answers"
-	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/catalog"
+	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/render"
 	"github.com/stackpick/stackpick/templates"
 	"go.yaml.in/yaml/v3"
