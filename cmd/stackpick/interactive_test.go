@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -15,6 +17,7 @@ import (
 	expect "github.com/Netflix/go-expect"
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
+	"golang.org/x/sys/unix"
 )
 
 // Keys as a terminal sends them.
@@ -22,6 +25,7 @@ const (
 	keyDown  = "\x1b[B"
 	keyEnter = "\r"
 	keyCtrlC = "\x03"
+	keyCtrlD = "\x04"
 	keySpace = " "
 )
 
@@ -114,15 +118,34 @@ func (s *session) expect(text string) {
 	}
 }
 
+// send types keys once the prompt reads them: survey switches the terminal to raw
+// mode after drawing a question, and keys typed before that would go through the
+// line discipline instead (Ctrl-C would become a signal).
 func (s *session) send(keys ...string) {
 	s.t.Helper()
+	s.waitRaw()
 	for _, k := range keys {
 		if _, err := s.c.Send(k); err != nil {
 			s.t.Fatal(err)
 		}
-		// survey reads keys one at a time; a short pause keeps arrows and enters apart.
-		time.Sleep(30 * time.Millisecond)
 	}
+}
+
+// waitRaw waits until the program has put the terminal in raw (non-canonical) mode.
+func (s *session) waitRaw() {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		tio, err := unix.IoctlGetTermios(int(s.c.Tty().Fd()), unix.TCGETS)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if tio.Lflag&unix.ICANON == 0 {
+			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	s.t.Fatalf("the terminal never went into raw mode; screen:\n%s", stripANSI(s.raw.String()))
 }
 
 // wait returns the exit code once the process ends.
@@ -264,14 +287,83 @@ func TestInteractiveCtrlCAtConfirmationWritesNothing(t *testing.T) {
 	}
 }
 
+// TestInteractiveEOF: Ctrl-D (end of input) at the confirmation or at a text prompt
+// stops like Ctrl-C: exit 130 and nothing written, never the default taken.
+func TestInteractiveEOF(t *testing.T) {
+	for _, at := range []string{"Write ", "Description?"} {
+		t.Run(strings.TrimSpace(at), func(t *testing.T) {
+			dir := t.TempDir()
+			s := startSession(t, dir, "new", "demo", "--stack", "node")
+			for _, q := range []string{"Project name?", "Description?", "Which features?"} {
+				s.expect(q)
+				if q == at {
+					break
+				}
+				s.send(keyEnter)
+			}
+			if at == "Write " {
+				s.expect(at)
+			}
+			s.send(keyCtrlD)
+			s.expect("interrupted; nothing was written")
+			if code := s.wait(); code != 130 {
+				t.Fatalf("exit %d, want 130", code)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Fatalf("left behind: %v", entries)
+			}
+		})
+	}
+}
+
+// TestInteractiveNameSuggestionPrefilled: an invalid name is explained and asked
+// again with the suggestion as the default, so Enter takes it.
+func TestInteractiveNameSuggestionPrefilled(t *testing.T) {
+	dir := t.TempDir()
+	s := startSession(t, dir, "new", "--stack", "node")
+	s.expect("Project name?")
+	s.send("Bad Name", keyEnter)
+	s.expect(`try "bad-name"`)
+	s.expect("(bad-name)")
+	s.send(keyEnter)
+	s.expect("Description?")
+	s.send(keyEnter)
+	s.expect("Which features?")
+	s.send(keyEnter)
+	s.expect("into bad-name (template node-express)")
+	s.expect("Write ")
+	s.send(keyEnter)
+	s.expect("Created bad-name")
+	if code := s.wait(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+// TestInteractiveTargetCheckedFirst: a folder with files is refused before the first
+// question, not after all of them.
+func TestInteractiveTargetCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "orders"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "orders", "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startSession(t, dir, "new", "orders")
+	s.expect("target orders is not empty")
+	if code := s.wait(); code != 3 {
+		t.Fatalf("exit %d, want 3", code)
+	}
+	if strings.Contains(s.raw.String(), "What will this backend mostly do?") {
+		t.Fatal("a question was asked before the target was checked")
+	}
+}
+
 func TestInteractiveCtrlCAtFirstQuestion(t *testing.T) {
 	dir := t.TempDir()
 	s := startSession(t, dir, "recommend")
 	s.expect("What will this backend mostly do?")
 	s.expect("JSON/REST API")
-	// Give survey time to switch the terminal to raw mode: before that the line
-	// discipline, not survey, would swallow the Ctrl-C.
-	time.Sleep(300 * time.Millisecond)
 	s.send(keyCtrlC)
 	if code := s.wait(); code != 130 {
 		t.Fatalf("exit %d, want 130", code)
@@ -306,7 +398,6 @@ func TestColourOnlyWithoutNoColor(t *testing.T) {
 		s := startSessionEnv(t, t.TempDir(), env, "recommend")
 		s.expect("What will this backend mostly do?")
 		s.expect("JSON/REST API")
-		time.Sleep(300 * time.Millisecond)
 		s.send(keyCtrlC)
 		s.wait()
 		coloured := sgrRE.MatchString(s.raw.String())

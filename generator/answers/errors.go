@@ -23,10 +23,18 @@ func (e *MissingError) Error() string {
 		if q.Kind == Choice && len(q.Values) > 0 && example == "" {
 			example = q.Values[0].ID
 		}
-		fmt.Fprintf(&b, "  %-14s %s; e.g. --set %s=%s or %s\n", q.ID, q.describe(), q.ID, example, q.EnvName())
+		fmt.Fprintf(&b, "  %-14s %s; e.g. --set %s or %s\n", q.ID, q.describe(), shellWord(q.ID+"="+example), q.EnvName())
 	}
 	b.WriteString("pass them with --set key=value, an answers file (--answers FILE), STACKPICK_<KEY> variables, or use --yes to take the defaults")
 	return b.String()
+}
+
+// shellWord quotes s for a POSIX shell when it needs it, so an example can be pasted.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,@+") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // InvalidError is an answer whose value is not allowed, or a key that does not exist.
@@ -40,6 +48,23 @@ type InvalidError struct {
 	// UnknownKey marks a key that is not in the schema; Value then holds the key.
 	UnknownKey bool
 	Where      string // where the key or value came from, e.g. "answers.yml" or "--set"
+	// Suggested is a valid value near Value (a name made valid), when there is one.
+	Suggested string
+}
+
+// Suggestion is a valid value to offer instead of the invalid one.
+func (e *InvalidError) Suggestion() string { return e.Suggested }
+
+// maxShownValue bounds how much of a value a message repeats: a 5,000-character
+// description is not worth echoing whole.
+const maxShownValue = 60
+
+func shownValue(v string) string {
+	r := []rune(v)
+	if len(r) <= maxShownValue {
+		return v
+	}
+	return string(r[:maxShownValue]) + fmt.Sprintf("… (%d characters)", len(r))
 }
 
 func (e *InvalidError) Error() string {
@@ -51,9 +76,9 @@ func (e *InvalidError) Error() string {
 	case e.UnknownKey:
 		fmt.Fprintf(&b, "unknown key %q", e.Value)
 	case e.Reason != "":
-		fmt.Fprintf(&b, "invalid %s %q: %s", e.Key, e.Value, e.Reason)
+		fmt.Fprintf(&b, "invalid %s %q: %s", e.Key, shownValue(e.Value), e.Reason)
 	default:
-		fmt.Fprintf(&b, "invalid %s value %q", e.Key, e.Value)
+		fmt.Fprintf(&b, "invalid %s value %q", e.Key, shownValue(e.Value))
 	}
 	if e.Nearest != "" {
 		fmt.Fprintf(&b, " (did you mean %q?)", e.Nearest)

@@ -27,18 +27,33 @@ func ValidateName(name string) error {
 	return validateName(name, nil)
 }
 
+// nameError is a name that cannot be used, with a valid one to offer instead.
+type nameError struct {
+	msg, suggestion string
+}
+
+func (e *nameError) Error() string {
+	if e.suggestion == "" {
+		return e.msg
+	}
+	return fmt.Sprintf("%s; try %q", e.msg, e.suggestion)
+}
+
+// Suggestion is a valid name near the refused one.
+func (e *nameError) Suggestion() string { return e.suggestion }
+
 func validateName(name string, reserved []string) error {
 	switch {
 	case name == "":
-		return fmt.Errorf("the name is empty; use %s", NameRule)
+		return &nameError{msg: "the name is empty; use " + NameRule}
 	case len(name) > maxNameLen:
-		return fmt.Errorf("the name has %d characters, more than %d; try %q", len(name), maxNameLen, SuggestName(name))
+		return &nameError{fmt.Sprintf("the name has %d characters, more than %d", len(name), maxNameLen), SuggestName(name)}
 	case !nameRE().MatchString(name):
-		return fmt.Errorf("use %s; try %q", NameRule, SuggestName(name))
+		return &nameError{"use " + NameRule, SuggestName(name)}
 	case pythonReserved[PackageName(name)]:
-		return fmt.Errorf("the Python package %q would shadow a standard-library module or keyword; try %q", PackageName(name), name+"-app")
+		return &nameError{fmt.Sprintf("the Python package %q would shadow a standard-library module or keyword", PackageName(name)), name + "-app"}
 	case slices.Contains(reserved, name):
-		return fmt.Errorf("the name %q is a dependency of the generated project; try %q", name, name+"-app")
+		return &nameError{fmt.Sprintf("the name %q is a dependency of the generated project", name), name + "-app"}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@
 package answers
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -295,7 +296,12 @@ func (q *Question) Validate(raw string) (string, error) {
 	default:
 		if q.Check != nil {
 			if err := q.Check(raw); err != nil {
-				return "", &InvalidError{Key: q.ID, Value: raw, Reason: err.Error()}
+				ie := &InvalidError{Key: q.ID, Value: raw, Reason: err.Error()}
+				var s interface{ Suggestion() string }
+				if errors.As(err, &s) {
+					ie.Suggested = s.Suggestion()
+				}
+				return "", ie
 			}
 		}
 		return raw, nil

@@ -4,6 +4,7 @@ package prompt
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 
@@ -33,7 +34,22 @@ type Prompter interface {
 // survey's colours off (NO_COLOR).
 func New(color bool) Prompter {
 	core.DisableColor = !color
-	return &surveyPrompter{opts: []survey.AskOpt{survey.WithStdio(os.Stdin, os.Stdout, os.Stderr)}}
+	return &surveyPrompter{opts: []survey.AskOpt{survey.WithStdio(eofAsInterrupt{os.Stdin}, os.Stdout, os.Stderr)}}
+}
+
+// eofAsInterrupt reads the terminal and turns Ctrl-D (EOT) into Ctrl-C: survey takes
+// EOT as Enter, which would accept a default, or the whole plan, that the user never
+// chose. Closing the input means stop, as at a shell prompt.
+type eofAsInterrupt struct{ *os.File }
+
+func (r eofAsInterrupt) Read(p []byte) (int, error) {
+	n, err := r.File.Read(p)
+	for i := range p[:n] {
+		if p[i] == 0x04 {
+			p[i] = 0x03
+		}
+	}
+	return n, err
 }
 
 type surveyPrompter struct {
@@ -67,17 +83,32 @@ func (p *surveyPrompter) MultiSelect(message, help string, options []Option, def
 	return answer, mapErr(survey.AskOne(q, &answer, p.opts...))
 }
 
+// Suggester is an error that knows a valid answer near the invalid one.
+type Suggester interface{ Suggestion() string }
+
+// Input asks for a line of text, checked on Enter. An invalid answer is explained and
+// asked again, with the suggestion of the error (if it has one) as the new default,
+// so Enter takes it.
 func (p *surveyPrompter) Input(message, help, def string, validate func(string) error) (string, error) {
-	q := &survey.Input{Message: message, Help: help, Default: def}
-	var answer string
-	opts := p.opts
-	if validate != nil {
-		opts = append(opts[:len(opts):len(opts)], survey.WithValidator(func(v any) error {
-			s, _ := v.(string)
-			return validate(s)
-		}))
+	for {
+		q := &survey.Input{Message: message, Help: help, Default: def}
+		var answer string
+		if err := survey.AskOne(q, &answer, p.opts...); err != nil {
+			return "", mapErr(err)
+		}
+		if validate == nil {
+			return answer, nil
+		}
+		err := validate(answer)
+		if err == nil {
+			return answer, nil
+		}
+		fmt.Fprintf(os.Stderr, "  %s\n", err)
+		var s Suggester
+		if errors.As(err, &s) && s.Suggestion() != "" {
+			def = s.Suggestion()
+		}
 	}
-	return answer, mapErr(survey.AskOne(q, &answer, opts...))
 }
 
 func (p *surveyPrompter) Confirm(message string, def bool) (bool, error) {
