@@ -54,7 +54,7 @@ func apply(ctx context.Context, p *Plan, w writer) (err error) {
 func writeStage(ctx context.Context, w writer, stage string, p *Plan) error {
 	made := map[string]bool{stage: true} // one MkdirAll per folder, not per file
 	for _, f := range p.Files {
-		if f.Action == Skip {
+		if f.Action == Skip || f.Action == Unchanged {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -110,7 +110,7 @@ func moveEach(ctx context.Context, w writer, stage, target string, p *Plan) (err
 		}
 	}()
 	for _, f := range p.Files {
-		if f.Action == Skip {
+		if f.Action == Skip || f.Action == Unchanged {
 			continue
 		}
 		if err := ctx.Err(); err != nil {

@@ -4,6 +4,7 @@
 package generator
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,6 +38,8 @@ const (
 	Create    Action = "create"
 	Overwrite Action = "overwrite"
 	Skip      Action = "skip"
+	// Unchanged is an existing file that already holds exactly what would be written.
+	Unchanged Action = "unchanged"
 )
 
 // File is one file of the plan.
@@ -172,7 +175,7 @@ func (p *Plan) Check(policy Policy) error {
 		if err := p.checkPath(f); err != nil {
 			return err
 		}
-		if f.Action == Create {
+		if f.Action == Create || f.Action == Unchanged {
 			continue
 		}
 		if policy == PolicySkip {
@@ -205,6 +208,11 @@ func (p *Plan) checkPath(f *File) error {
 			return &ConflictError{Target: p.Target, Reason: fmt.Sprintf("%s is a symbolic link; stackpick does not write through links", f.Path)}
 		case last && info.Mode().IsRegular():
 			f.Action = Overwrite // the caller maps it to the policy
+			if info.Size() == int64(len(f.Data)) {
+				if old, err := os.ReadFile(dir); err == nil && bytes.Equal(old, f.Data) && info.Mode().Perm() == f.Mode.Perm() {
+					f.Action = Unchanged
+				}
+			}
 			return nil
 		case last:
 			return &ConflictError{Target: p.Target, Reason: fmt.Sprintf("%s exists and is not a regular file", f.Path)}

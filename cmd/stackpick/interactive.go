@@ -34,11 +34,12 @@ func pickStack(e *env, cat *catalog.Catalog, rec *recommend.Recommendation) (str
 func confirmPlan(e *env, plan *generator.Plan, t *catalog.Template, postSteps string) error {
 	counts := plan.Counts()
 	fmt.Fprintf(e.io.Out, "\nPlan: %s into %s (template %s).\n", fileCount(len(plan.Files)), plan.Target, t.ID)
-	if counts[generator.Overwrite] > 0 || counts[generator.Skip] > 0 {
-		fmt.Fprintf(e.io.Out, "  %d new, %d replaced, %d existing kept.\n", counts[generator.Create], counts[generator.Overwrite], counts[generator.Skip])
+	kept := counts[generator.Skip] + counts[generator.Unchanged]
+	if counts[generator.Overwrite] > 0 || kept > 0 {
+		fmt.Fprintf(e.io.Out, "  %d new, %d replaced, %d existing kept.\n", counts[generator.Create], counts[generator.Overwrite], kept)
 	}
 	fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", postSteps)
-	ok, err := e.prompter().Confirm(fmt.Sprintf("Write %s?", fileCount(len(plan.Files)-counts[generator.Skip])), true)
+	ok, err := e.prompter().Confirm(fmt.Sprintf("Write %s?", fileCount(len(plan.Files)-kept)), true)
 	if err != nil {
 		return err
 	}

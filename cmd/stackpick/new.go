@@ -279,12 +279,21 @@ func writePlan(w io.Writer, plan *generator.Plan, t *catalog.Template) {
 		fmt.Fprintf(w, "  %-9s %8d  %s\n", f.Action, f.Size, f.Path)
 	}
 	writeCounts(w, plan)
+	var replaced []string
+	for _, f := range plan.Files {
+		if f.Action == generator.Overwrite {
+			replaced = append(replaced, f.Path)
+		}
+	}
+	if len(replaced) > 0 {
+		fmt.Fprintf(w, "These files differ from the template's and would be replaced (any edits in them are lost): %s.\n", strings.Join(replaced, ", "))
+	}
 }
 
 func writeCounts(w io.Writer, plan *generator.Plan) {
 	counts := plan.Counts()
 	var parts []string
-	for _, a := range []generator.Action{generator.Create, generator.Overwrite, generator.Skip} {
+	for _, a := range []generator.Action{generator.Create, generator.Overwrite, generator.Unchanged, generator.Skip} {
 		if counts[a] > 0 {
 			parts = append(parts, fmt.Sprintf("%d to %s", counts[a], a))
 		}
@@ -295,8 +304,8 @@ func writeCounts(w io.Writer, plan *generator.Plan) {
 func writeCreated(w io.Writer, plan *generator.Plan, t *catalog.Template) {
 	counts := plan.Counts()
 	fmt.Fprintf(w, "Created %s from %s (%d files written", plan.Target, t.ID, counts[generator.Create]+counts[generator.Overwrite])
-	if counts[generator.Skip] > 0 {
-		fmt.Fprintf(w, ", %d existing kept", counts[generator.Skip])
+	if kept := counts[generator.Skip] + counts[generator.Unchanged]; kept > 0 {
+		fmt.Fprintf(w, ", %d existing kept", kept)
 	}
 	fmt.Fprintln(w, ").")
 }

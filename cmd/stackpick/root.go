@@ -52,6 +52,10 @@ func run(args []string, e *env) int {
 		err = &usageError{err}
 	}
 	code := exitCode(err)
+	if jsonOutput(root, args) {
+		_ = writeJSON(e.io.ErrOut, errorResult{SchemaVersion: jsonSchemaVersion, Error: errorInfo{Code: code, Message: err.Error()}})
+		return code
+	}
 	if code == exitInterrupted {
 		switch {
 		case errors.Is(err, errDeclined):
@@ -70,6 +74,27 @@ func run(args []string, e *env) int {
 		}
 	}
 	return code
+}
+
+// errorResult is how a failure is reported on stderr under --output json.
+type errorResult struct {
+	SchemaVersion int       `json:"schema_version"`
+	Error         errorInfo `json:"error"`
+}
+
+type errorInfo struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+// jsonOutput reports whether the command line asked for JSON output.
+func jsonOutput(root *cobra.Command, args []string) bool {
+	c, _, err := root.Find(args)
+	if err != nil || c == nil {
+		return false
+	}
+	f := c.Flags().Lookup(flagOutput)
+	return f != nil && f.Value.String() == "json"
 }
 
 func newRootCmd(e *env) *cobra.Command {
