@@ -145,7 +145,7 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 			return writeJSON(e.io.Out, result(nil))
 		}
 		if pr.rec != nil {
-			writeRecommendationSummary(e.io.Out, pr.rec)
+			writeRecommendationSummary(e.io.Out, pr.rec, e.io.Width())
 		}
 		writePlan(e.io.Out, plan, t)
 		fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", describePostSteps(steps, t, data))
@@ -161,7 +161,7 @@ func newRun(ctx context.Context, e *env, o *newOptions, c *cobra.Command) error 
 	}
 	if text {
 		if pr.rec != nil && !pr.interactive {
-			writeRecommendationSummary(e.io.Out, pr.rec)
+			writeRecommendationSummary(e.io.Out, pr.rec, e.io.Width())
 		}
 		writeCreated(e.io.Out, plan, t)
 	}
@@ -314,15 +314,6 @@ func buildPlan(t *catalog.Template, s *answers.Schema, a answers.Answers, target
 	plan := generator.NewPlan(target, files)
 	plan.Add(answers.RecordName, record)
 	return plan, data, nil
-}
-
-func writeRecommendationSummary(w io.Writer, rec *recommend.Recommendation) {
-	call := "clear"
-	if rec.Confidence == recommend.Close {
-		call = "close call"
-	}
-	fmt.Fprintf(w, "Recommended: %s (%s; node %s, python %s). Run 'stackpick recommend' with the same answers for the reasons.\n",
-		rec.Stack, call, num(rec.Scores["node"]), num(rec.Scores["python"]))
 }
 
 func writePlan(w io.Writer, plan *generator.Plan, t *catalog.Template) {
