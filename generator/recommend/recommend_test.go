@@ -67,8 +67,10 @@ func TestPersonas(t *testing.T) {
 	var personas []struct {
 		Name       string            `yaml:"name"`
 		Answers    map[string]string `yaml:"answers"`
+		Defaulted  []string          `yaml:"defaulted"`
 		Stack      string            `yaml:"stack"`
 		Confidence string            `yaml:"confidence"`
+		Basis      string            `yaml:"basis"`
 	}
 	if err := yaml.Unmarshal(raw, &personas); err != nil {
 		t.Fatal(err)
@@ -79,9 +81,16 @@ func TestPersonas(t *testing.T) {
 	m := model(t)
 	for _, p := range personas {
 		t.Run(p.Name, func(t *testing.T) {
-			rec := m.Recommend(recommend.Input{Answers: p.Answers})
+			in := recommend.Input{Answers: p.Answers, Defaulted: map[string]bool{}}
+			for _, id := range p.Defaulted {
+				in.Defaulted[id] = true
+			}
+			rec := m.Recommend(in)
 			if rec.Stack != p.Stack || rec.Confidence != p.Confidence {
 				t.Errorf("got %s (%s, scores %v), want %s (%s)", rec.Stack, rec.Confidence, rec.Scores, p.Stack, p.Confidence)
+			}
+			if p.Basis != "" && rec.Basis != p.Basis {
+				t.Errorf("rests on %s (given answers alone: %v), want %s", rec.Basis, rec.GivenScores, p.Basis)
 			}
 		})
 	}
@@ -412,6 +421,28 @@ func TestRecommendationJSON(t *testing.T) {
 			if c, _ := row["caveats"].([]any); len(c) != 1 || !strings.Contains(c[0].(string), "asyncio") {
 				t.Errorf("data_processing caveats %v", row["caveats"])
 			}
+		}
+	}
+}
+
+// BenchmarkRecommend scores one set of answers with the embedded model, as every
+// recommend and new run does once.
+func BenchmarkRecommend(b *testing.B) {
+	m, err := recommend.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := recommend.Input{Answers: map[string]string{"workload": "realtime", "team_language": "javascript", "js_frontend": "yes", "priority": "performance", "scale": "massive", "domain": "tech"}}
+	for b.Loop() {
+		m.Recommend(in)
+	}
+}
+
+// BenchmarkDefault parses and checks the embedded weights file.
+func BenchmarkDefault(b *testing.B) {
+	for b.Loop() {
+		if _, err := recommend.Default(); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
