@@ -17,7 +17,7 @@ var errDeclined = fmt.Errorf("declined at the confirmation: %w", prompt.ErrInter
 // pickStack shows the whole recommendation, then lets the user take it or another stack.
 func pickStack(e *env, cat *catalog.Catalog, rec *recommend.Recommendation) (string, error) {
 	fmt.Fprintln(e.io.Out)
-	writeRecommendation(e.io.Out, *rec)
+	writeRecommendation(e.io.Out, *rec, e.io.Width())
 	fmt.Fprintln(e.io.Out)
 	var opts []prompt.Option
 	for _, s := range cat.Stacks() {

@@ -162,7 +162,7 @@ func newRun(ctx context.Context, e *env, o *newOptions) error {
 			return writeJSON(e.io.Out, result(nil))
 		}
 		if p.Recommendation != nil {
-			writeRecommendationSummary(e.io.Out, p.Recommendation)
+			writeRecommendationSummary(e.io.Out, p.Recommendation, e.io.Width())
 		}
 		writePlan(e.io.Out, plan, t)
 		fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", describePostSteps(steps, t, p.Data))
@@ -181,7 +181,7 @@ func newRun(ctx context.Context, e *env, o *newOptions) error {
 	}
 	if text {
 		if p.Recommendation != nil && !interactive {
-			writeRecommendationSummary(e.io.Out, p.Recommendation)
+			writeRecommendationSummary(e.io.Out, p.Recommendation, e.io.Width())
 		}
 		writeCreated(e.io.Out, plan, t)
 	}
@@ -262,15 +262,6 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-func writeRecommendationSummary(w io.Writer, rec *recommend.Recommendation) {
-	call := "clear"
-	if rec.Confidence == recommend.Close {
-		call = "close call"
-	}
-	fmt.Fprintf(w, "Recommended: %s (%s; node %s, python %s). Run 'stackpick recommend' with the same answers for the reasons.\n",
-		rec.Stack, call, num(rec.Scores["node"]), num(rec.Scores["python"]))
 }
 
 func writePlan(w io.Writer, plan *generator.Plan, t *catalog.Template) {

@@ -181,20 +181,20 @@ func (p *Project) chooseTemplate(r *answers.Resolver, cat *catalog.Catalog, pick
 }
 
 // Recommend scores the decision answers of a (resolved already) with the embedded
-// weights and optional overrides, and attaches the answers to the result.
+// weights and optional overrides, telling the engine which answers are defaults.
 func Recommend(s *answers.Schema, a answers.Answers, overrides map[string]float64) (*recommend.Recommendation, error) {
 	model, err := recommend.Default()
 	if err != nil {
 		return nil, err
 	}
-	decisions := map[string]string{}
-	resolved := map[string]any{}
+	in := recommend.Input{Answers: map[string]string{}, Defaulted: map[string]bool{}, Weights: overrides}
 	for _, id := range DecisionIDs(s) {
-		decisions[id] = a.Get(id)
-		resolved[id] = a.Get(id)
+		if a.Has(id) {
+			in.Answers[id] = a.Get(id)
+			in.Defaulted[id] = a.Source(id) == answers.FromDefault
+		}
 	}
-	rec := model.Recommend(decisions, overrides)
-	rec.Answers = resolved
+	rec := model.Recommend(in)
 	return &rec, nil
 }
 

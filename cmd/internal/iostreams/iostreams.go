@@ -19,7 +19,14 @@ type IOStreams struct {
 	inTTY, outTTY bool
 	noPrompt      bool
 	noColor       bool
+	// width reports the terminal's columns, or 0 when unknown; asked at every call,
+	// because a terminal can be resized between two outputs.
+	width func() int
 }
+
+// DefaultWidth is the width output fits when standard output is not a terminal, or
+// the terminal does not say.
+const DefaultWidth = 80
 
 // System returns the process's streams. Prompting is off when STACKPICK_NO_PROMPT is
 // set to a non-empty value other than 0; colour is off when NO_COLOR is set.
@@ -31,6 +38,15 @@ func System() *IOStreams {
 		s.noPrompt = true
 	}
 	_, s.noColor = os.LookupEnv("NO_COLOR")
+	if s.outTTY {
+		s.width = func() int {
+			w, _, err := term.GetSize(int(os.Stdout.Fd()))
+			if err != nil {
+				return 0
+			}
+			return w
+		}
+	}
 	return s
 }
 
@@ -38,6 +54,20 @@ func System() *IOStreams {
 func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
 	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
 	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+// SetWidth fixes the width output fits (tests).
+func (s *IOStreams) SetWidth(columns int) { s.width = func() int { return columns } }
+
+// Width is the number of columns text output should fit: the terminal's width when
+// standard output is a terminal, else DefaultWidth.
+func (s *IOStreams) Width() int {
+	if s.width != nil {
+		if w := s.width(); w > 0 {
+			return w
+		}
+	}
+	return DefaultWidth
 }
 
 // SetNoPrompt turns prompting off (--no-prompt).
