@@ -11,7 +11,6 @@ import (
 	"github.com/stackpick/stackpick/generator/recommend"
 )
 
-
 type recommendOptions struct {
 	answerFlags
 	weights []string
