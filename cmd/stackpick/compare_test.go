@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"maps"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/compare"
 	"github.com/stackpick/stackpick/templates"
@@ -139,35 +138,47 @@ func compareJSON(t *testing.T, args ...string) (map[string]any, []byte) {
 	return rep, stdout.Bytes()
 }
 
-func loadCompareSchema(t *testing.T) map[string]any {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "compare", "report.schema.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var s map[string]any
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 func TestCompareJSONSchema(t *testing.T) {
-	schema := loadCompareSchema(t)
+	schema := compileCompareSchema(t)
 	for _, c := range compareGoldenCases {
 		rep, _ := compareJSON(t, compareArgs(c.args...)...)
-		if errs := validateSchema(schema, schema, rep, ""); len(errs) > 0 {
-			t.Errorf("%s: the report does not match testdata/compare/report.schema.json:\n%s", c.name, strings.Join(errs, "\n"))
+		if err := schema.Validate(rep); err != nil {
+			t.Errorf("%s: the report does not match testdata/compare/report.schema.json:\n%v", c.name, err)
 		}
 		if _, ok := rep["bench"]; ok {
 			t.Errorf("%s: a bench section without --bench", c.name)
 		}
 	}
-	// The validator itself catches what it must.
+	// The schema itself refuses what it must.
 	bad := map[string]any{"schema_version": 2.0, "answers": map[string]any{}, "skeletons": []any{}, "parity": []any{}, "roles": []any{}, "unpaired": []any{}, "extra": true}
-	if errs := validateSchema(schema, schema, bad, ""); len(errs) < 4 {
-		t.Errorf("a broken report passed the schema check: %v", errs)
+	if err := schema.Validate(bad); err == nil {
+		t.Error("a broken report passed the schema check")
 	}
+}
+
+// compileCompareSchema compiles testdata/compare/report.schema.json with a real JSON
+// Schema validator.
+func compileCompareSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "compare", "report.schema.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource("report.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("report.schema.json")
+	if err != nil {
+		t.Fatalf("the report schema does not compile: %v", err)
+	}
+	return schema
 }
 
 // parityCell finds a parity cell in a decoded JSON report.
@@ -266,9 +277,8 @@ func TestCompareBench(t *testing.T) {
 	chart := filepath.Join(t.TempDir(), "bench.svg")
 	rep, raw := compareJSON(t, compareArgs("--bench", "--duration", "2s", "--rounds", "2", "--connections", "20", "--chart", chart)...)
 	t.Logf("report:\n%s", raw)
-	schema := loadCompareSchema(t)
-	if errs := validateSchema(schema, schema, rep, ""); len(errs) > 0 {
-		t.Fatalf("the report does not match the schema:\n%s", strings.Join(errs, "\n"))
+	if err := compileCompareSchema(t).Validate(rep); err != nil {
+		t.Fatalf("the report does not match the schema:\n%v", err)
 	}
 	bench, ok := rep["bench"].(map[string]any)
 	if !ok {
@@ -354,86 +364,4 @@ func benchProcesses() []string {
 		}
 	}
 	return out
-}
-
-// validateSchema checks v against the subset of JSON Schema the report's schema uses
-// (type, enum, required, properties, additionalProperties, items, minItems, minimum,
-// exclusiveMinimum, local $ref) and returns every violation.
-func validateSchema(root, s map[string]any, v any, at string) []string {
-	if ref, ok := s["$ref"].(string); ok {
-		def := root
-		for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
-			def = def[part].(map[string]any)
-		}
-		return validateSchema(root, def, v, at)
-	}
-	var errs []string
-	fail := func(format string, args ...any) { errs = append(errs, at+": "+fmt.Sprintf(format, args...)) }
-	if typ, ok := s["type"].(string); ok {
-		good := false
-		switch typ {
-		case "object":
-			_, good = v.(map[string]any)
-		case "array":
-			_, good = v.([]any)
-		case "string":
-			_, good = v.(string)
-		case "boolean":
-			_, good = v.(bool)
-		case "number":
-			_, good = v.(float64)
-		case "integer":
-			f, isNum := v.(float64)
-			good = isNum && f == math.Trunc(f)
-		}
-		if !good {
-			fail("want %s, got %T %v", typ, v, v)
-			return errs
-		}
-	}
-	if enum, ok := s["enum"].([]any); ok && !slices.Contains(enum, v) {
-		fail("%v is not one of %v", v, enum)
-	}
-	if f, ok := v.(float64); ok {
-		if m, ok := s["minimum"].(float64); ok && f < m {
-			fail("%v < minimum %v", f, m)
-		}
-		if m, ok := s["exclusiveMinimum"].(float64); ok && f <= m {
-			fail("%v is not above %v", f, m)
-		}
-	}
-	if obj, ok := v.(map[string]any); ok {
-		props, _ := s["properties"].(map[string]any)
-		required, _ := s["required"].([]any)
-		for _, r := range required {
-			if _, ok := obj[r.(string)]; !ok {
-				fail("missing %q", r)
-			}
-		}
-		for k, val := range obj {
-			if p, ok := props[k].(map[string]any); ok {
-				errs = append(errs, validateSchema(root, p, val, at+"/"+k)...)
-				continue
-			}
-			switch ap := s["additionalProperties"].(type) {
-			case bool:
-				if !ap {
-					fail("unexpected property %q", k)
-				}
-			case map[string]any:
-				errs = append(errs, validateSchema(root, ap, val, at+"/"+k)...)
-			}
-		}
-	}
-	if arr, ok := v.([]any); ok {
-		if m, ok := s["minItems"].(float64); ok && float64(len(arr)) < m {
-			fail("%d items, want at least %v", len(arr), m)
-		}
-		if items, ok := s["items"].(map[string]any); ok {
-			for i, x := range arr {
-				errs = append(errs, validateSchema(root, items, x, fmt.Sprintf("%s/%d", at, i))...)
-			}
-		}
-	}
-	return errs
 }

@@ -49,7 +49,8 @@ func TestGolden(t *testing.T) {
 }
 
 // compareTrees reports every file that is missing, extra or different between the
-// golden tree and the generated one, with the first differing line.
+// golden tree and the generated one, with the first differing line, and every file
+// whose executable bit differs (the part of the mode git keeps).
 func compareTrees(t *testing.T, golden, got string) {
 	t.Helper()
 	g, h := readTree(t, golden), readTree(t, got)
@@ -71,22 +72,34 @@ func compareTrees(t *testing.T, golden, got string) {
 			t.Errorf("%s: in the golden tree, not generated", p)
 		case !inGolden:
 			t.Errorf("%s: generated, not in the golden tree (run go test ./cmd/stackpick -run TestGolden -update and review the diff)", p)
-		case !bytes.Equal(a, b):
-			t.Errorf("%s differs from the golden tree: %s", p, firstDiff(a, b))
+		case !bytes.Equal(a.data, b.data):
+			t.Errorf("%s differs from the golden tree: %s", p, firstDiff(a.data, b.data))
+		case a.exec != b.exec:
+			t.Errorf("%s: executable %v in the golden tree, %v generated", p, a.exec, b.exec)
 		}
 	}
 }
 
-func readTree(t *testing.T, dir string) map[string][]byte {
+// treeFile is a file's contents and whether it is executable.
+type treeFile struct {
+	data []byte
+	exec bool
+}
+
+func readTree(t *testing.T, dir string) map[string]treeFile {
 	t.Helper()
-	out := map[string][]byte{}
+	out := map[string]treeFile{}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
 		rel, _ := filepath.Rel(dir, p)
 		b, err := os.ReadFile(p)
-		out[filepath.ToSlash(rel)] = b
+		out[filepath.ToSlash(rel)] = treeFile{data: b, exec: info.Mode().Perm()&0o100 != 0}
 		return err
 	})
 	if err != nil {
