@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"maps"
@@ -137,7 +136,6 @@ func compareJSON(t *testing.T, args ...string) (map[string]any, []byte) {
 	}
 	return rep, stdout.Bytes()
 }
-
 
 func TestCompareJSONSchema(t *testing.T) {
 	schema := compileCompareSchema(t)
@@ -328,16 +326,10 @@ func TestCompareBenchInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	for !strings.Contains(out.String(), "round 1/1") {
-		if ctx.Err() != nil {
-			cmd.Process.Kill()
-			t.Fatalf("no round started:\n%s", out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	time.Sleep(2 * time.Second) // booted and under load
+	t.Cleanup(func() { cmd.Process.Kill() })
+	waitUntil(t, 3*time.Minute, "the first round", func() bool { return strings.Contains(out.String(), "round 1/1") })
+	// The server under test is a node process started by stackpick.
+	waitUntil(t, time.Minute, "a server to boot", func() bool { return slices.Contains(childCommands(cmd.Process.Pid), "node") })
 	if left := benchProcesses(); len(left) == 0 {
 		t.Errorf("no server process found under load; the check below would prove nothing")
 	}

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -76,15 +77,12 @@ func TestInterruptDuringPostStep(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Wait until the project is written and the post-step has started.
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(out.String(), "verify ...") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no post-step started:\n%s", out.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	time.Sleep(500 * time.Millisecond)
+	// Wait until the post-step has started and npm is writing node_modules.
+	waitUntil(t, 60*time.Second, "the post-step to start", func() bool { return strings.Contains(out.String(), "verify ...") })
+	waitUntil(t, 60*time.Second, "npm to start installing", func() bool {
+		_, err := os.Stat(filepath.Join(dir, "proj", "node_modules"))
+		return err == nil
+	})
 	cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()
 	var exitErr *exec.ExitError
@@ -101,6 +99,58 @@ func TestInterruptDuringPostStep(t *testing.T) {
 	// The project files are as written (install may have added node_modules).
 	os.RemoveAll(filepath.Join(dir, "proj", "node_modules"))
 	compareTrees(t, ref, filepath.Join(dir, "proj"))
+}
+
+// waitUntil waits for an event the test observes (a line printed, a file made),
+// checking every few milliseconds, and fails after timeout.
+func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// childCommands lists the command names of pid's descendants, from /proc.
+func childCommands(pid int) []string {
+	parent := map[int]int{}
+	name := map[int]string{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
+		i := strings.LastIndexByte(string(stat), ')')
+		j := strings.IndexByte(string(stat), '(')
+		if i < 0 || j < 0 {
+			continue
+		}
+		fields := strings.Fields(string(stat[i+1:]))
+		if len(fields) < 2 {
+			continue
+		}
+		parent[p], _ = strconv.Atoi(fields[1])
+		name[p] = string(stat[j+1 : i])
+	}
+	var out []string
+	for p := range parent {
+		for q := parent[p]; q > 1; q = parent[q] {
+			if q == pid {
+				out = append(out, name[p])
+				break
+			}
+		}
+	}
+	return out
 }
 
 // lockedBuffer is written by the child's output copier while the test reads it.
