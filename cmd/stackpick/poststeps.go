@@ -155,8 +155,18 @@ func interruptedPostStep(ctx context.Context, name, target string, t *catalog.Te
 	case postGit:
 		fmt.Fprintf(&msg, "; to make it a repository, run: %sgit init && git add -A && git commit -m 'Initial commit from stackpick'", cd)
 	}
-	return fmt.Errorf("%s: %w", msg.String(), ctx.Err())
+	return &interruptedError{msg: msg.String(), err: ctx.Err()}
 }
+
+// interruptedError is a message in the user's words that still counts as the
+// context's error (exit 130) without printing "context canceled".
+type interruptedError struct {
+	msg string
+	err error
+}
+
+func (e *interruptedError) Error() string { return e.msg }
+func (e *interruptedError) Unwrap() error { return e.err }
 
 // planCommands is each command of a plan as a shell would take it.
 func planCommands(p steps.Plan) []string {
