@@ -111,6 +111,9 @@ var fileLineRE = regexp.MustCompile(`([\w./\\-]+\.\w+):(\d+)`)
 func nodeWhere(file, trace, absDir string) (string, int) {
 	for _, m := range fileLineRE.FindAllStringSubmatch(trace, -1) {
 		p := m[1]
+		if strings.HasPrefix(p, "//") { // an ES module's frame: file:///abs/path
+			p = filepath.Clean(p)
+		}
 		if file != "" && p != file {
 			continue
 		}

@@ -28,15 +28,16 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 func TestTestStepNamesNodeTestFailures(t *testing.T) {
 	needs(t, "node")
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"test/a.test.js": `const test = require('node:test');
-const assert = require('node:assert');
+	// An ES module, as the skeleton's tests are: its trace frames are file:// URLs.
+	writeFiles(t, dir, map[string]string{"test/a.test.mjs": `import test from 'node:test';
+import assert from 'node:assert';
 test('passes', () => {});
 test('adds numbers', () => { assert.strictEqual(1 + 1, 3); });
 test.describe('group', () => {
   test.it('inner fails', () => { throw new Error('boom inner'); });
 });
 `})
-	res := runner(dir, catalog.Steps{Test: [][]string{{"node", "--test", "test/a.test.js"}}}, catalog.Runtime{}).Run(context.Background(), Test)
+	res := runner(dir, catalog.Steps{Test: [][]string{{"node", "--test", "test/a.test.mjs"}}}, catalog.Runtime{}).Run(context.Background(), Test)
 	if res.OK {
 		t.Fatal("the failing suite passed")
 	}
@@ -44,11 +45,11 @@ test.describe('group', () => {
 		t.Fatalf("failures %+v, want 2", res.Failures)
 	}
 	f := res.Failures[0]
-	if f.Name != "adds numbers" || !strings.Contains(f.Message, "2 !== 3") || f.File != "test/a.test.js" || f.Line != 4 {
+	if f.Name != "adds numbers" || !strings.Contains(f.Message, "2 !== 3") || f.File != "test/a.test.mjs" || f.Line != 4 {
 		t.Errorf("first failure %+v", f)
 	}
 	f = res.Failures[1]
-	if f.Name != "group > inner fails" || f.Message != "boom inner" || f.File != "test/a.test.js" || f.Line != 6 {
+	if f.Name != "group > inner fails" || f.Message != "boom inner" || f.File != "test/a.test.mjs" || f.Line != 6 {
 		t.Errorf("second failure %+v", f)
 	}
 	if !strings.Contains(res.Output, "✖ adds numbers") {
