@@ -260,3 +260,12 @@ func removeNew(dir string, before map[string]bool) []string {
 	slices.Sort(removed)
 	return removed
 }
+
+// StartCommand is the manifest's start command, rendered; start it with Start (verify
+// and compare add HOST, PORT and their settings).
+func (r *Runner) StartCommand() ([]string, error) {
+	if len(r.Template.Steps.Start) == 0 {
+		return nil, fmt.Errorf("steps: template %s has no start command", r.Template.ID)
+	}
+	return catalog.Command(r.Template.Steps.Start, r.Data)
+}
