@@ -65,6 +65,7 @@ func parseJUnit(data []byte, dir string, node bool) ([]Failure, error) {
 			for _, p := range append(c.Failures, c.Errors...) {
 				f := Failure{Message: firstLines(message(p), maxMessageLines)}
 				if node {
+					f.Message = firstLines(nodeMessage(p), maxMessageLines)
 					f.Name = strings.Join(append(path[:len(path):len(path)], c.Name), " > ")
 					f.File, f.Line = nodeWhere(c.File, p.Text, absDir)
 				} else {
@@ -102,6 +103,33 @@ func message(p junitProblem) string {
 	}
 	return strings.TrimSpace(p.Text)
 }
+
+// nodeMessage takes the message from the trace text when it is the attribute's
+// message with its line breaks (Node 20's reporter drops them from the attribute:
+// "not three2 !== 3").
+func nodeMessage(p junitProblem) string {
+	attr := message(p)
+	text := strings.TrimSpace(p.Text)
+	for _, prefix := range []string{"[Error [ERR_TEST_FAILURE]: ", "Error [ERR_TEST_FAILURE]: "} {
+		rest, ok := strings.CutPrefix(text, prefix)
+		if !ok {
+			continue
+		}
+		end := len(rest)
+		for _, stop := range []string{"\n] {", "\n    at ", " {\n  code:"} {
+			if i := strings.Index(rest, stop); i >= 0 && i < end {
+				end = i
+			}
+		}
+		if msg := strings.TrimSpace(rest[:end]); squeeze(msg) == squeeze(attr) {
+			return msg
+		}
+	}
+	return attr
+}
+
+// squeeze drops every blank, to compare texts that differ only in line breaks.
+func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
 
 // fileLineRE finds "path/to/file.ext:LINE" in a trace.
 var fileLineRE = regexp.MustCompile(`([\w./\\-]+\.\w+):(\d+)`)

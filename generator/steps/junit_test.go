@@ -45,7 +45,7 @@ test.describe('group', () => {
 		t.Fatalf("failures %+v, want 2", res.Failures)
 	}
 	f := res.Failures[0]
-	if f.Name != "adds numbers" || !strings.Contains(f.Message, "2 !== 3") || f.File != "test/a.test.mjs" || f.Line != 4 {
+	if f.Name != "adds numbers" || f.Message != "Expected values to be strictly equal:\n\n2 !== 3" || f.File != "test/a.test.mjs" || f.Line != 4 {
 		t.Errorf("first failure %+v", f)
 	}
 	f = res.Failures[1]
