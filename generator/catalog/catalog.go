@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -58,6 +59,31 @@ type Runtime struct {
 	Name    string   `yaml:"name"`    // "Node.js"
 	Command []string `yaml:"command"` // prints the version, e.g. [node, --version]
 	Minimum string   `yaml:"minimum"` // dotted version, e.g. "24.12.0"
+}
+
+// minimumRE is the form of runtime.minimum: one to three dotted numbers.
+var minimumRE = regexp.MustCompile(`^\d+(\.\d+){0,2}$`)
+
+// checkSteps refuses step settings the steps runner could not use: a runtime without
+// its name, command or a dotted minimum, and an empty install_with command.
+func checkSteps(m Manifest) error {
+	rt := m.Runtime
+	if rt.Name != "" || len(rt.Command) > 0 || rt.Minimum != "" {
+		if rt.Name == "" || len(rt.Command) == 0 || !minimumRE.MatchString(rt.Minimum) {
+			return fmt.Errorf("runtime needs a name, a command and a dotted minimum like \"24.12.0\" (got name %q, command %q, minimum %q)", rt.Name, rt.Command, rt.Minimum)
+		}
+	}
+	for tool, argvs := range m.Steps.InstallWith {
+		if len(argvs) == 0 {
+			return fmt.Errorf("install_with.%s has no commands", tool)
+		}
+		for _, argv := range argvs {
+			if len(argv) == 0 {
+				return fmt.Errorf("install_with.%s has an empty command", tool)
+			}
+		}
+	}
+	return nil
 }
 
 // FileRule is a manifest's rule for an output path; see render.Rule.
@@ -142,6 +168,9 @@ func loadTemplate(fsys fs.FS, dir string) (*Template, error) {
 	}
 	if m.ID == "" || m.Stack == "" || m.Port == 0 {
 		return nil, fmt.Errorf("catalog: %s/%s: id, stack and port are required", dir, ManifestName)
+	}
+	if err := checkSteps(m); err != nil {
+		return nil, fmt.Errorf("catalog: %s/%s: %w", dir, ManifestName, err)
 	}
 	files, err := fs.Sub(fsys, path.Join(dir, FilesDir))
 	if err != nil {

@@ -79,3 +79,22 @@ func TestCommand(t *testing.T) {
 		t.Error("unknown field accepted")
 	}
 }
+
+func TestLoadRefusesStepsTheRunnerCannotUse(t *testing.T) {
+	for _, extra := range []string{
+		"runtime: {name: Node.js, command: [node, --version]}\n",
+		"runtime: {name: Node.js, command: [node, --version], minimum: \"24.x\"}\n",
+		"runtime: {command: [node, --version], minimum: \"24\"}\n",
+		"steps:\n  install_with:\n    uv: []\n",
+		"steps:\n  install_with:\n    uv: [[]]\n",
+	} {
+		_, err := Load(fstest.MapFS{"a/manifest.yml": manifest("a", "node", extra), "a/files/x": {Data: []byte("x")}})
+		if err == nil {
+			t.Errorf("loaded %q", extra)
+		}
+	}
+	c, err := Load(fstest.MapFS{"a/manifest.yml": manifest("a", "node", "runtime: {name: Node.js, command: [node, --version], minimum: \"24.12.0\"}\nsteps:\n  install_with:\n    uv: [[uv, sync, --locked]]\n"), "a/files/x": {Data: []byte("x")}})
+	if err != nil || c.ByID("a").Runtime.Minimum != "24.12.0" || c.ByID("a").Steps.InstallWith["uv"][0][1] != "sync" {
+		t.Errorf("a valid runtime and install_with: %v", err)
+	}
+}

@@ -30,29 +30,29 @@ type itemList struct {
 const unknownID = "3f1c9a52-8c4e-4b7a-9d2f-0a1b2c3d4e5f"
 
 var checks = []check{
-	{name: "GET /livez is 200 {\"status\":\"ok\"}", run: func(p *prober) error {
+	{id: "health.livez", name: "GET /livez is 200 {\"status\":\"ok\"}", run: func(p *prober) error {
 		return expectStatusBody(p, "/livez", 200, `{"status":"ok"}`)
 	}},
-	{name: "GET /readyz is 200 {\"status\":\"ready\"}", run: func(p *prober) error {
+	{id: "health.readyz", name: "GET /readyz is 200 {\"status\":\"ready\"}", run: func(p *prober) error {
 		return expectStatusBody(p, "/readyz", 200, `{"status":"ready"}`)
 	}},
-	{name: "security headers on success, error and 404 responses", run: checkSecurityHeaders},
-	{name: "X-Request-Id: a valid caller id is echoed, others replaced by a UUID v4", run: checkRequestID},
-	{name: "POST /v1/items creates an item: 201, Location, id, timestamps, tags default []", run: checkCreate},
-	{name: "GET /v1/items/{id} returns the item", run: checkGetOne},
-	{name: "GET /v1/items lists in insertion order with total, limit and offset", run: checkList},
-	{name: "GET /v1/items rejects bad limit and offset with 422 in the query", run: checkListValidation},
-	{name: "PUT /v1/items/{id} replaces the item and keeps created_at", run: checkPut},
-	{name: "DELETE /v1/items/{id} is 204 with no body, then 404", run: checkDelete},
-	{name: "unknown and non-UUID ids are 404 on GET, PUT and DELETE", run: checkUnknownIDs},
-	{name: "validation: no coercion of quantity, its range", run: checkQuantity},
-	{name: "validation: name length in code points after trimming", run: checkName},
-	{name: "validation: tags count and length, unknown keys, non-object bodies", run: checkTagsAndShape},
-	{name: "413 above BODY_LIMIT_BYTES (Content-Length and chunked); the limit itself is accepted", run: checkBodyLimit},
-	{name: "415 without a JSON content type; charset and +json accepted", run: checkContentType},
-	{name: "400 for malformed JSON", run: checkMalformed},
-	{name: "error precedence: 413, 415, 400, 404, 422", run: checkPrecedence},
-	{name: "404 problem for an unknown path", run: func(p *prober) error {
+	{id: "headers.security", name: "security headers on success, error and 404 responses", run: checkSecurityHeaders},
+	{id: "headers.request-id", name: "X-Request-Id: a valid caller id is echoed, others replaced by a UUID v4", run: checkRequestID},
+	{id: "items.create", name: "POST /v1/items creates an item: 201, Location, id, timestamps, tags default []", run: checkCreate},
+	{id: "items.get", name: "GET /v1/items/{id} returns the item", run: checkGetOne},
+	{id: "items.list", name: "GET /v1/items lists in insertion order with total, limit and offset", run: checkList},
+	{id: "items.list-validation", name: "GET /v1/items rejects bad limit and offset with 422 in the query", run: checkListValidation},
+	{id: "items.replace", name: "PUT /v1/items/{id} replaces the item and keeps created_at", run: checkPut},
+	{id: "items.delete", name: "DELETE /v1/items/{id} is 204 with no body, then 404", run: checkDelete},
+	{id: "items.unknown-ids", name: "unknown and non-UUID ids are 404 on GET, PUT and DELETE", run: checkUnknownIDs},
+	{id: "validation.quantity", name: "validation: no coercion of quantity, its range", run: checkQuantity},
+	{id: "validation.name", name: "validation: name length in code points after trimming", run: checkName},
+	{id: "validation.tags-and-shape", name: "validation: tags count and length, unknown keys, non-object bodies", run: checkTagsAndShape},
+	{id: "limits.body-size", name: "413 above BODY_LIMIT_BYTES (Content-Length and chunked); the limit itself is accepted", run: checkBodyLimit},
+	{id: "errors.content-type", name: "415 without a JSON content type; charset and +json accepted", run: checkContentType},
+	{id: "errors.malformed-json", name: "400 for malformed JSON", run: checkMalformed},
+	{id: "errors.precedence", name: "error precedence: 413, 415, 400, 404, 422", run: checkPrecedence},
+	{id: "errors.unknown-path", name: "404 problem for an unknown path", run: func(p *prober) error {
 		r, err := p.get("/no/such/path")
 		if err != nil {
 			return err
@@ -60,12 +60,12 @@ var checks = []check{
 		_, err = expectProblem(r, 404)
 		return err
 	}},
-	{name: "405 with Allow for a known path and a wrong method", run: checkMethodNotAllowed},
-	{name: "hostile bodies: deep nesting, huge numbers, bad UTF-8, prototype keys: no 5xx, no internals", run: checkHostileBodies},
-	{name: "hostile headers: 100 KB values, bad request ids: no 5xx, server alive", run: checkHostileHeaders},
-	{name: "a slow request body does not block other requests", run: checkSlowBody},
-	{name: "WebSocket /v1/ws/echo echoes text and binary; oversized closes 1009", run: checkWebSocket, ws: true},
-	{name: "no WebSocket route without the websocket feature", run: func(p *prober) error {
+	{id: "errors.method-not-allowed", name: "405 with Allow for a known path and a wrong method", run: checkMethodNotAllowed},
+	{id: "hostile.bodies", name: "hostile bodies: deep nesting, huge numbers, bad UTF-8, prototype keys: no 5xx, no internals", run: checkHostileBodies},
+	{id: "hostile.headers", name: "hostile headers: 100 KB values, bad request ids: no 5xx, server alive", run: checkHostileHeaders},
+	{id: "hostile.slow-body", name: "a slow request body does not block other requests", run: checkSlowBody},
+	{id: "websocket.echo", name: "WebSocket /v1/ws/echo echoes text and binary; oversized closes 1009", run: checkWebSocket, ws: true},
+	{id: "websocket.absent", name: "no WebSocket route without the websocket feature", run: func(p *prober) error {
 		r, err := p.get("/v1/ws/echo")
 		if err != nil {
 			return err
@@ -73,6 +73,9 @@ var checks = []check{
 		_, err = expectProblem(r, 404)
 		return err
 	}, noWS: true},
+	{id: "cors.allowed-origin", name: "CORS: a listed Origin gets Access-Control-Allow-Origin (that origin) and Vary: Origin", run: checkCORSAllowed, cors: true},
+	{id: "cors.preflight", name: "CORS: a preflight from a listed Origin is 204 with the allowed methods and headers", run: checkCORSPreflight, cors: true},
+	{id: "cors.unlisted-origin", name: "CORS: an unlisted Origin gets no Access-Control-* header", run: checkCORSUnlisted, cors: true},
 }
 
 func expectStatusBody(p *prober, path string, status int, want string) error {

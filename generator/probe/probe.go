@@ -24,10 +24,15 @@ type Options struct {
 	BodyLimit int
 	// WSMaxMessage is the server's WS_MAX_MESSAGE_BYTES (the contract's default when 0).
 	WSMaxMessage int
+	// CORSOrigin is the one origin the server was started with in CORS_ORIGINS; the
+	// CORS checks run only when it is set.
+	CORSOrigin string
 }
 
-// Result is one contract rule checked.
+// Result is one contract rule checked. ID is stable ("headers.request-id"): it does
+// not change when the wording of Name does, so scripts can key on it.
 type Result struct {
+	ID     string `json:"id"`
 	Name   string `json:"name"`
 	OK     bool   `json:"ok"`
 	Detail string `json:"detail,omitempty"`
@@ -35,10 +40,12 @@ type Result struct {
 
 // check is one rule: it returns nil when the server follows it.
 type check struct {
+	id   string
 	name string
 	run  func(p *prober) error
 	ws   bool // only when the websocket feature is on
 	noWS bool // only when it is off
+	cors bool // only when Options.CORSOrigin is set
 }
 
 type prober struct {
@@ -61,11 +68,11 @@ func Run(ctx context.Context, opts Options) []Result {
 	}}
 	var out []Result
 	for _, c := range checks {
-		if (c.ws && !opts.WebSocket) || (c.noWS && opts.WebSocket) {
+		if (c.ws && !opts.WebSocket) || (c.noWS && opts.WebSocket) || (c.cors && opts.CORSOrigin == "") {
 			continue
 		}
 		err := c.run(p)
-		r := Result{Name: c.name, OK: err == nil}
+		r := Result{ID: c.id, Name: c.name, OK: err == nil}
 		if err != nil {
 			r.Detail = err.Error()
 		}
