@@ -107,6 +107,9 @@ type Steps struct {
 	// InstallWith holds faster installs keyed by the tool they need: when that tool is
 	// on PATH, its commands replace Install (e.g. uv: [[uv, sync, --locked]]).
 	InstallWith map[string][][]string `yaml:"install_with"`
+	// InstallOutputs are the top-level entries an install makes (node_modules,
+	// .venv): an interrupted install removes those it made, and nothing else.
+	InstallOutputs []string `yaml:"install_outputs"`
 }
 
 // Template is a manifest with its files.

@@ -215,7 +215,7 @@ func (r *Runner) run(ctx context.Context, step string) (res Result) {
 		if ctx.Err() != nil {
 			ie := &InterruptedError{Step: step, Command: cmd, Rerun: plan.String(), Err: ctx.Err()}
 			if before != nil {
-				ie.Removed = removeNew(r.Dir, before)
+				ie.Removed = removeNew(r.Dir, before, r.Template.Steps.InstallOutputs)
 			}
 			res.Err = ie
 			return res
@@ -245,12 +245,13 @@ func entries(dir string) map[string]bool {
 	return m
 }
 
-// removeNew removes the entries of dir that are not in before (what an interrupted
-// install had begun: node_modules, .venv) and returns their names.
-func removeNew(dir string, before map[string]bool) []string {
+// removeNew removes what an interrupted install had begun: the entries of dir named
+// in outputs (the manifest's install_outputs: node_modules, .venv) that were not there
+// before it. Nothing else is touched: a file the user made meanwhile stays.
+func removeNew(dir string, before map[string]bool, outputs []string) []string {
 	var removed []string
 	for name := range entries(dir) {
-		if before[name] {
+		if before[name] || !slices.Contains(outputs, name) {
 			continue
 		}
 		if os.RemoveAll(filepath.Join(dir, name)) == nil {

@@ -233,7 +233,7 @@ func TestInterruptedInstallRemovesWhatItBegan(t *testing.T) {
 	needs(t, "sh", "sleep")
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "package.json"), []byte("{}"), 0o644)
-	s := catalog.Steps{Install: [][]string{{"sh", "-c", "mkdir .venv && touch .venv/half && sleep 60"}}}
+	s := catalog.Steps{Install: [][]string{{"sh", "-c", "mkdir .venv && touch notes.txt .venv/half && sleep 60"}}, InstallOutputs: []string{".venv", "node_modules"}}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan Result, 1)
 	go func() { done <- runner(dir, s, catalog.Runtime{}).Run(ctx, Install) }()
@@ -244,7 +244,7 @@ func TestInterruptedInstallRemovesWhatItBegan(t *testing.T) {
 	if !errors.As(res.Err, &ie) || !errors.Is(res.Err, context.Canceled) {
 		t.Fatalf("err %v, want an InterruptedError wrapping context.Canceled", res.Err)
 	}
-	if want := "interrupted during install: sh -c mkdir .venv && touch .venv/half && sleep 60 was stopped; removed what it had begun (.venv)"; res.Err.Error() != want {
+	if want := "interrupted during install: sh -c mkdir .venv && touch notes.txt .venv/half && sleep 60 was stopped; removed what it had begun (.venv)"; res.Err.Error() != want {
 		t.Errorf("message %q\nwant %q", res.Err, want)
 	}
 	if _, err := os.Stat(filepath.Join(dir, ".venv")); err == nil {
@@ -253,7 +253,11 @@ func TestInterruptedInstallRemovesWhatItBegan(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "package.json")); err != nil {
 		t.Error("the project's own file was removed")
 	}
-	if ie.Rerun != "sh -c mkdir .venv && touch .venv/half && sleep 60" {
+	// A file made meanwhile that the manifest does not name as an install output stays.
+	if _, err := os.Stat(filepath.Join(dir, "notes.txt")); err != nil {
+		t.Error("a file not named in install_outputs was removed")
+	}
+	if ie.Rerun != "sh -c mkdir .venv && touch notes.txt .venv/half && sleep 60" {
 		t.Errorf("Rerun %q", ie.Rerun)
 	}
 }
