@@ -2,9 +2,7 @@ package compare
 
 import (
 	"bytes"
-	"encoding/xml"
 	"math"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -262,31 +260,6 @@ func TestBenchSummary(t *testing.T) {
 	}
 	if got := b.Servers[2].Ratios.Workloads[WorkloadLivez]["requests_per_second"]; got != 3500.0/1500 {
 		t.Errorf("rps ratio %v", got)
-	}
-}
-
-func TestChartIsSVG(t *testing.T) {
-	var buf bytes.Buffer
-	if err := WriteChart(&buf, fakeBench()); err != nil {
-		t.Fatal(err)
-	}
-	dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
-	for {
-		_, err := dec.Token()
-		if err != nil {
-			if err.Error() != "EOF" {
-				t.Fatalf("not well-formed XML: %v", err)
-			}
-			break
-		}
-	}
-	for _, want := range []string{"<svg", "tpl-a livez", "bare-b livez", "Throughput", "p99"} {
-		if !bytes.Contains(buf.Bytes(), []byte(want)) {
-			t.Errorf("chart has no %q", want)
-		}
-	}
-	if p := os.Getenv("COMPARE_CHART_OUT"); p != "" {
-		_ = os.WriteFile(p, buf.Bytes(), 0o644)
 	}
 }
 
