@@ -47,7 +47,6 @@ steps:
     - [.venv/bin/ruff, check, .]
     - [.venv/bin/ruff, format, --check, .]
   start: [.venv/bin/python, -m, "{{ .Package }}"]
-  locked: [[uv, lock, --locked]]
 `)},
 		"p/files/pyproject.toml":              {Data: []byte("[project]\ndependencies = [\"fastapi==1\"]\n[tool.ruff.lint]\nselect = [\"E\"]\n")},
 		"p/files/uv.lock":                     {Data: []byte("version = 1\n")},
@@ -75,7 +74,10 @@ func pairReport(t *testing.T, installWith string) *Report {
 	return rep
 }
 
-const uvInstall = "  install_with:\n    uv: [[uv, sync, --locked]]\n"
+const (
+	uvInstall = "  install_with:\n    uv: [[uv, sync, --locked]]\n"
+	uvLocked  = "  locked: [[uv, lock, --locked]]\n"
+)
 
 // The parity table says the Python skeleton lints with ruff configured in
 // pyproject.toml; the roles must then not call biome.json a file without counterpart.
@@ -108,9 +110,10 @@ func TestLintConfigInManifestIsACounterpart(t *testing.T) {
 }
 
 // The lockfile row names the install that reads the lockfile: with install_with, the
-// uv install (and pip as the fallback); without, it says that the install ignores it.
+// uv install (and pip as the fallback); without, it says that the install ignores it
+// and what keeps it in step.
 func TestLockfileRowNamesTheInstallThatReadsIt(t *testing.T) {
-	with := pairReport(t, uvInstall)
+	with := pairReport(t, uvInstall+uvLocked)
 	if c := cell(t, with, "lockfile", "tpl-n"); !c.Present || c.Detail != "package-lock.json; npm ci" {
 		t.Errorf("npm: %+v", c)
 	}
@@ -118,10 +121,15 @@ func TestLockfileRowNamesTheInstallThatReadsIt(t *testing.T) {
 	if c := cell(t, with, "lockfile", "tpl-p"); !c.Present || c.Detail != want {
 		t.Errorf("uv:\n got %v %q\nwant true %q", c.Present, c.Detail, want)
 	}
-	without := pairReport(t, "")
-	want = "uv.lock not read by the install (python3 -m venv .venv && .venv/bin/pip install -q -e .[dev]); uv lock --locked checks it"
-	if c := cell(t, without, "lockfile", "tpl-p"); c.Present || c.Detail != want {
-		t.Errorf("pip only:\n got %v %q\nwant false %q", c.Present, c.Detail, want)
+	checked := pairReport(t, uvLocked)
+	want = "uv.lock, checked by uv lock --locked; the install (python3 -m venv .venv && .venv/bin/pip install -q -e .[dev]) does not read it"
+	if c := cell(t, checked, "lockfile", "tpl-p"); !c.Present || c.Detail != want {
+		t.Errorf("pip, lockfile checked:\n got %v %q\nwant true %q", c.Present, c.Detail, want)
+	}
+	unused := pairReport(t, "")
+	want = "uv.lock, but the install (python3 -m venv .venv && .venv/bin/pip install -q -e .[dev]) does not read it"
+	if c := cell(t, unused, "lockfile", "tpl-p"); c.Present || c.Detail != want {
+		t.Errorf("pip, lockfile unused:\n got %v %q\nwant false %q", c.Present, c.Detail, want)
 	}
 }
 

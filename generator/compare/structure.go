@@ -545,6 +545,8 @@ func readsLock(steps [][]string, lock string) bool {
 // lockDetail says which install uses the lockfile. The manifest's install_with
 // commands replace the install when their tool is on PATH, so a lockfile only they
 // read is used only then; the plain install is the fallback, and says what it ignores.
+// A lockfile no install reads counts only if the locked step keeps it in step with
+// the manifest, and the detail says that the install does not read it.
 func (a *analysis) lockDetail(lock string) (bool, string) {
 	install := a.commands(a.t.Steps.Install)
 	if readsLock(a.t.Steps.Install, lock) {
@@ -562,11 +564,11 @@ func (a *analysis) lockDetail(lock string) (bool, string) {
 				lock, a.commands(steps), tool, install, path.Base(lock))
 		}
 	}
-	detail := fmt.Sprintf("%s not read by the install (%s)", lock, install)
 	if len(a.t.Steps.Locked) > 0 {
-		detail += "; " + a.commands(a.t.Steps.Locked) + " checks it"
+		return true, fmt.Sprintf("%s, checked by %s; the install (%s) does not read it",
+			lock, a.commands(a.t.Steps.Locked), install)
 	}
-	return false, detail
+	return false, fmt.Sprintf("%s, but the install (%s) does not read it", lock, install)
 }
 
 var (
