@@ -37,7 +37,8 @@ func sampleBench() *Bench {
 	}
 }
 
-// svgText is every text element's content and every path's fill, in order.
+// parseSVG returns every text element's content and every path's fill, in order,
+// failing the test when the SVG is not well-formed XML.
 func parseSVG(t *testing.T, svg []byte) (texts, fills []string) {
 	t.Helper()
 	fill := regexp.MustCompile(`fill:(rgba\([^)]*\))`)

@@ -192,7 +192,11 @@ func goldenReport(t *testing.T, name string) *Report {
 func TestTextFitsTheWidth(t *testing.T) {
 	withBench := pairReport(t, uvInstall)
 	withBench.Bench = fakeBench()
-	reports := map[string]*Report{"all": goldenReport(t, "all"), "none": goldenReport(t, "none"), "bench": withBench}
+	// The templates' names with a benchmark: the widest server column.
+	realNames := goldenReport(t, "all")
+	realNames.Bench = sampleBench()
+	realNames.Bench.Overhead = []Overhead{{Skeleton: "python-fastapi", Bare: "bare-python-fastapi", Ratio: 0.75, RoundRatios: []float64{0.79, 0.70}, P99Ratio: 1.11, RSSRatio: 1.14}}
+	reports := map[string]*Report{"all": goldenReport(t, "all"), "none": goldenReport(t, "none"), "bench": withBench, "real names": realNames}
 	for name, rep := range reports {
 		for _, width := range []int{40, 80, 100, 200} {
 			var buf bytes.Buffer
@@ -215,7 +219,10 @@ func TestTextFitsTheWidth(t *testing.T) {
 					}
 				}
 			}
-			if rep.Bench != nil && (!strings.Contains(out, "(×2.33)") || !strings.Contains(out, "0.50 0.67")) {
+			if rep == realNames && (!strings.Contains(out, "bare-python-fastapi") || !strings.Contains(out, "11250")) {
+				t.Errorf("%s at %d columns: a benchmark figure is missing:\n%s", name, width, out)
+			}
+			if rep == withBench && (!strings.Contains(out, "(×2.33)") || !strings.Contains(out, "0.50 0.67")) {
 				t.Errorf("%s at %d columns: a benchmark figure is missing:\n%s", name, width, out)
 			}
 		}
