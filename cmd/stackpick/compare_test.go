@@ -308,7 +308,7 @@ func TestCompareBench(t *testing.T) {
 		t.Errorf("%d skeleton/bare ratios, want 2", n)
 	}
 	svg, err := os.ReadFile(chart)
-	if err != nil || !bytes.Contains(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("bare-python-fastapi livez")) {
+	if err != nil || !bytes.Contains(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("bare-python-fastapi (bare framework)")) {
 		t.Errorf("chart: %v\n%.300s", err, svg)
 	}
 }

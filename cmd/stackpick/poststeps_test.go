@@ -27,7 +27,8 @@ func TestInterruptedInstallSaysWhatHappenedAndWhatToRerun(t *testing.T) {
 	os.MkdirAll(target, 0o755)
 	os.WriteFile(filepath.Join(target, "pyproject.toml"), []byte("[project]\n"), 0o644)
 	tmpl := &catalog.Template{Manifest: catalog.Manifest{ID: "fake", Steps: catalog.Steps{
-		Install: [][]string{{"sh", "-c", "mkdir .venv && touch .venv/half && sleep 60"}},
+		Install:        [][]string{{"sh", "-c", "mkdir .venv && touch .venv/half && sleep 60"}},
+		InstallOutputs: []string{".venv"},
 	}}}
 	ios, _, _, _ := iostreams.Test()
 	e := &env{io: ios, lookupEnv: func(string) (string, bool) { return "", false }}
