@@ -92,7 +92,7 @@ func runPostSteps(ctx context.Context, e *env, chosen []string, target string, t
 		var err error
 		switch name {
 		case postGit:
-			err = gitInit(ctx, target)
+			detail, err = gitInit(ctx, target)
 		case postInstall:
 			res := (&steps.Runner{Dir: target, Template: t, Data: data}).Run(ctx, steps.Install)
 			if err = res.Err; err != nil && res.Output != "" {
@@ -182,11 +182,13 @@ func planCommands(p steps.Plan) []string {
 }
 
 // gitInit makes the project a repository with one commit. Without a configured
-// identity the commit is signed as stackpick, so the step works on a fresh machine.
-func gitInit(ctx context.Context, dir string) error {
+// identity the commit is signed as stackpick, so the step works on a fresh machine,
+// and the detail says so with the fix.
+func gitInit(ctx context.Context, dir string) (detail string, err error) {
 	ident := []string{}
 	if out, _ := exec.CommandContext(ctx, "git", "-C", dir, "config", "user.email").Output(); strings.TrimSpace(string(out)) == "" {
 		ident = []string{"-c", "user.name=stackpick", "-c", "user.email=stackpick@localhost"}
+		detail = "no git identity is configured, so the commit is by stackpick <stackpick@localhost>; set yours (git config --global user.name/user.email) and run git commit --amend --reset-author"
 	}
 	for _, argv := range [][]string{
 		{"git", "init", "-q"},
@@ -194,10 +196,10 @@ func gitInit(ctx context.Context, dir string) error {
 		append(append([]string{"git"}, ident...), "commit", "-q", "-m", "Initial commit from stackpick"),
 	} {
 		if out, err := steps.Exec(ctx, dir, argv, nil, nil); err != nil {
-			return fmt.Errorf("%w: %s", err, strings.TrimSpace(out))
+			return "", fmt.Errorf("%w: %s", err, strings.TrimSpace(out))
 		}
 	}
-	return nil
+	return detail, nil
 }
 
 func verifySummary(rep verify.Report) string {
