@@ -3,11 +3,19 @@ GO ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 20s
 
-.PHONY: build test test-short lint golden locks bench fuzz clean
+.PHONY: build cross test test-short lint golden locks bench fuzz clean
 
 # CGO_ENABLED=0: a static binary starts ~1.5 ms faster than one linked to libc.
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/stackpick ./cmd/stackpick
+
+# The binary for every platform it supports; CI builds all six.
+PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+cross:
+	@for p in $(PLATFORMS); do \
+	  echo "build $$p"; \
+	  CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -o /dev/null ./cmd/stackpick || exit 1; \
+	done
 
 # Everything CI runs: lint, the unit, script and golden tests, and the end-to-end tests
 # that install each generated project from the registries and run its own lint and tests.
@@ -15,7 +23,7 @@ build:
 UV_VERSION := 0.13.9
 TOOLS := $(CURDIR)/bin/tools
 
-test: lint $(TOOLS)/uv-$(UV_VERSION)
+test: lint cross $(TOOLS)/uv-$(UV_VERSION)
 	PATH="$(TOOLS)/venv/bin:$$PATH" $(GO) test -count=1 -timeout 40m ./...
 
 $(TOOLS)/uv-$(UV_VERSION):
