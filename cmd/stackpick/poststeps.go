@@ -8,8 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stackpick/stackpick/generator/catalog"
-	"github.com/stackpick/stackpick/generator/render"
+	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/steps"
 	"github.com/stackpick/stackpick/generator/verify"
 )
@@ -60,7 +59,7 @@ func (o *newOptions) postSteps() []string {
 }
 
 // describePostSteps says what each post-step will run, for the plan.
-func describePostSteps(chosen []string, t *catalog.Template, data render.Data) string {
+func describePostSteps(chosen []string, p *project.Project) string {
 	if len(chosen) == 0 {
 		return "none"
 	}
@@ -70,7 +69,7 @@ func describePostSteps(chosen []string, t *catalog.Template, data render.Data) s
 		case postGit:
 			parts = append(parts, "git init and a first commit")
 		case postInstall:
-			plan, _ := (&steps.Runner{Template: t, Data: data}).Plan(steps.Install)
+			plan, _ := p.Steps().Plan(steps.Install)
 			parts = append(parts, "install ("+plan.String()+")")
 		case postVerify:
 			parts = append(parts, "verify (install, lint, test, boot, contract probe, shutdown)")
@@ -80,8 +79,9 @@ func describePostSteps(chosen []string, t *catalog.Template, data render.Data) s
 }
 
 // runPostSteps runs the chosen post-steps in the written project.
-func runPostSteps(ctx context.Context, e *env, chosen []string, target string, t *catalog.Template, data render.Data, show bool) ([]postStepResult, error) {
+func runPostSteps(ctx context.Context, e *env, chosen []string, proj *project.Project, show bool) ([]postStepResult, error) {
 	var results []postStepResult
+	target := proj.Target
 	p := newProgress(e.io.Out, e.io.IsStdoutTTY())
 	for _, name := range chosen {
 		if show {
@@ -94,7 +94,7 @@ func runPostSteps(ctx context.Context, e *env, chosen []string, target string, t
 		case postGit:
 			detail, err = gitInit(ctx, target)
 		case postInstall:
-			res := (&steps.Runner{Dir: target, Template: t, Data: data}).Run(ctx, steps.Install)
+			res := proj.Steps().Run(ctx, steps.Install)
 			if err = res.Err; err != nil && res.Output != "" {
 				err = fmt.Errorf("%w\n%s", err, indent(tailString(res.Output, 2000), "    "))
 			}
@@ -122,7 +122,7 @@ func runPostSteps(ctx context.Context, e *env, chosen []string, target string, t
 		}
 		if err != nil {
 			if ctx.Err() != nil {
-				return results, interruptedPostStep(ctx, name, target, t, data, err)
+				return results, interruptedPostStep(ctx, name, proj, err)
 			}
 			return results, &postStepsError{step: name, target: target, err: err}
 		}
@@ -134,7 +134,8 @@ func runPostSteps(ctx context.Context, e *env, chosen []string, target string, t
 // written files are intact (an interrupted install has removed what it had begun,
 // node_modules or .venv), and the command that runs the step again. It wraps
 // ctx.Err(), so the exit code is 130; the caller prints it after "interrupted: ".
-func interruptedPostStep(ctx context.Context, name, target string, t *catalog.Template, data render.Data, err error) error {
+func interruptedPostStep(ctx context.Context, name string, p *project.Project, err error) error {
+	target := p.Target
 	var msg strings.Builder
 	fmt.Fprintf(&msg, "during %s", name)
 	var ie *steps.InterruptedError
@@ -148,7 +149,7 @@ func interruptedPostStep(ctx context.Context, name, target string, t *catalog.Te
 	cd := "cd " + shellQuote(target) + " && "
 	switch name {
 	case postInstall:
-		plan, _ := (&steps.Runner{Template: t, Data: data}).Plan(steps.Install)
+		plan, _ := p.Steps().Plan(steps.Install)
 		fmt.Fprintf(&msg, "; to install, run: %s%s", cd, strings.Join(planCommands(plan), " && "))
 	case postVerify:
 		fmt.Fprintf(&msg, "; to verify, run: stackpick verify %s", shellQuote(target))

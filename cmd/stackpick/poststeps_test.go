@@ -12,7 +12,7 @@ import (
 
 	"github.com/stackpick/stackpick/cmd/internal/iostreams"
 	"github.com/stackpick/stackpick/generator/catalog"
-	"github.com/stackpick/stackpick/generator/render"
+	"github.com/stackpick/stackpick/generator/project"
 )
 
 // TestInterruptedInstallSaysWhatHappenedAndWhatToRerun stops `new --install` while
@@ -42,7 +42,7 @@ func TestInterruptedInstallSaysWhatHappenedAndWhatToRerun(t *testing.T) {
 		}
 		cancel()
 	}()
-	_, err := runPostSteps(ctx, e, []string{postInstall}, target, tmpl, render.Data{}, false)
+	_, err := runPostSteps(ctx, e, []string{postInstall}, &project.Project{Target: target, Template: tmpl}, false)
 	if err == nil {
 		t.Fatal("no error after the interruption")
 	}
