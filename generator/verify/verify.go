@@ -16,7 +16,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/stackpick/stackpick/generator/catalog"
-	"github.com/stackpick/stackpick/generator/probe"
+	"github.com/stackpick/stackpick/generator/internal/probe"
 	"github.com/stackpick/stackpick/generator/render"
 	"github.com/stackpick/stackpick/generator/steps"
 )
