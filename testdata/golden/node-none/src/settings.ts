@@ -136,7 +136,8 @@ export function readEnvFile(path: string): Env {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw err;
   }
-  return parseEnv(text);
+  // A plain object on every Node.js version (26 returns one without a prototype).
+  return { ...parseEnv(text) };
 }
 
 /**
