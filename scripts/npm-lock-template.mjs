@@ -13,6 +13,15 @@ function replaceOnce(text, pattern, replacement, what) {
   return text.replace(pattern, replacement);
 }
 
+// Every package comes from the public registry, by a URL npm can rewrite for a mirror.
+for (const [, url] of withWs.matchAll(/"resolved": "([^"]*)"/g)) {
+  if (!url.startsWith('https://registry.npmjs.org/')) {
+    throw new Error(
+      `resolved URL ${url} is not on https://registry.npmjs.org/: refresh with that registry configured`,
+    );
+  }
+}
+
 let tmpl = withWs;
 if (tmpl.includes('{{') || tmpl.includes('}}')) throw new Error('lockfile contains {{ or }}');
 const names = tmpl.split(`"name": "${NAME}"`).length - 1;

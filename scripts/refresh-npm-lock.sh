@@ -11,7 +11,11 @@ out=templates/node-express/files/package-lock.json.tmpl
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/stackpick" ./cmd/stackpick
-npmflags="--package-lock-only --ignore-scripts --no-audit --no-fund --omit-lockfile-registry-resolved"
+# With "resolved" URLs, npm ci fetches each tarball straight from the cache or the registry:
+# without them it asks the registry for every package's metadata first (npm ci of the
+# skeleton: 1.9 s against 3.8 s with a warm cache). npm swaps registry.npmjs.org for the
+# registry a user configured (replace-registry-host), so the URLs suit mirrors too.
+npmflags="--package-lock-only --ignore-scripts --no-audit --no-fund --omit-lockfile-registry-resolved=false"
 # 1. The full dependency tree (with ws and @types/ws), resolved afresh.
 "$tmp/stackpick" new "$tmp/ws" --yes --stack node --set name=stackpick-lock-name --set features=websocket >/dev/null
 rm -f "$tmp/ws/package-lock.json"
