@@ -92,7 +92,8 @@ func longestWord(s string) int {
 // writeWrapped writes s wrapped to width, the first line after first, the others
 // after rest (both count in the width).
 func writeWrapped(w io.Writer, s string, width int, first, rest string) {
-	for i, l := range wrap(s, width-runeLen(first)) {
+	// Wrap to the narrower of the two room widths, so hanging lines fit too.
+	for i, l := range wrap(s, width-max(runeLen(first), runeLen(rest))) {
 		if i == 0 {
 			fmt.Fprintln(w, first+l)
 		} else {
