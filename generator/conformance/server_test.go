@@ -265,7 +265,7 @@ func (rq *request) list() {
 		}
 		return n
 	}
-	limit, offset := param("limit", 1, 100, 20), param("offset", 0, -1, 0)
+	limit, offset := param("limit", 1, 100, 20), param("offset", 0, 9007199254740991, 0)
 	if errs != nil {
 		rq.problem(422, "The query is not valid.", errs)
 		return
