@@ -309,6 +309,7 @@ func (g *generator) bodies(op openapi.Operation, ptr string) error {
 					n := int(*elem.MaxLength)
 					sub(GroupBoundary, "max-length", "", quote(strings.Repeat("é", n)))
 					sub(GroupBoundary, "too-long", "", quote(strings.Repeat("é", n+1)))
+					sub(GroupBoundary, "max-length-padded", "trimmed before counting", quote("  "+strings.Repeat("t", n)+"  "))
 				}
 				sub(GroupBoundary, "empty", "", `""`)
 				sub(GroupMutation, "blank", "1..n code points after trimming", `"   "`)

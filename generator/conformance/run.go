@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/stackpick/stackpick/generator/openapi"
 )
@@ -15,6 +16,8 @@ type Result struct {
 	Note   string `json:"note,omitempty"`
 	Method string `json:"method"`
 	Target string `json:"target"`
+	// Body shows the request body: the text when it is short UTF-8, else its size.
+	Body   string `json:"body,omitempty"`
 	Expect Expect `json:"expect"`
 	// Summaries has one entry per target, in target order; a target whose request failed
 	// has a zero Summary and a setup or transport finding.
@@ -70,7 +73,7 @@ func Run(ctx context.Context, doc *openapi.Document, cases []Case, targets ...Ta
 		if err := ctx.Err(); err != nil {
 			return r, err
 		}
-		res := Result{Case: c.Name, Group: c.Group, Note: c.Note, Method: c.Method, Target: c.Target, Expect: c.Expect}
+		res := Result{Case: c.Name, Group: c.Group, Note: c.Note, Method: c.Method, Target: c.Target, Body: preview(c.Body), Expect: c.Expect}
 		answered := 0
 		for _, t := range targets {
 			a, err := Send(ctx, t, c)
@@ -98,6 +101,13 @@ func Run(ctx context.Context, doc *openapi.Document, cases []Case, targets ...Ta
 		r.Results = append(r.Results, res)
 	}
 	return r, nil
+}
+
+func preview(b []byte) string {
+	if len(b) <= 512 && utf8.Valid(b) {
+		return string(b)
+	}
+	return fmt.Sprintf("(%d bytes)", len(b))
 }
 
 // String is a one-line summary, for logs and test failures.
