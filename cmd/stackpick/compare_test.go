@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/compare"
 	"github.com/stackpick/stackpick/templates"
 )
@@ -67,7 +66,7 @@ func TestCompareGolden(t *testing.T) {
 // every stack, and pins its packages at the versions its skeleton pins, so that the
 // benchmark measures the same framework with and without the skeleton around it.
 func TestBareTemplatesMatchSkeletons(t *testing.T) {
-	cat, err := catalog.Load(templates.FS())
+	cat, err := templates.Catalog()
 	if err != nil {
 		t.Fatal(err)
 	}

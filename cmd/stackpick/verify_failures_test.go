@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/templates"
 )
 
@@ -54,7 +53,7 @@ func TestVerifyShowsFailingTestsFirst(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs from the registries; run without -short")
 	}
-	cat, err := catalog.Load(templates.FS())
+	cat, err := templates.Catalog()
 	if err != nil {
 		t.Fatal(err)
 	}
