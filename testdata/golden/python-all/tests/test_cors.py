@@ -52,6 +52,11 @@ def test_listed_origin_gets_its_origin_back(cors_client: TestClient, origin: str
     assert "access-control-allow-methods" not in response.headers
 
 
+def test_origins_compare_case_insensitively(cors_client: TestClient) -> None:
+    response = cors_client.get("/livez", headers={"origin": "HTTPS://A.Example"})
+    assert response.headers["access-control-allow-origin"] == "HTTPS://A.Example"
+
+
 def test_listed_origin_gets_cors_headers_on_errors(cors_client: TestClient) -> None:
     headers = {"origin": ALLOWED, "content-type": "application/json"}
     for response in (

@@ -21,6 +21,7 @@ class Cors:
         self.origins = frozenset(origin.encode("ascii") for origin in origins)
 
     def allows(self, origin: bytes) -> bool:
+        """Whether `origin`, in lowercase, is listed (the listed ones are lowercase)."""
         return origin in self.origins
 
     @staticmethod

@@ -84,7 +84,8 @@ class RequestContextMiddleware:
             self.cors is not None
             and origin is not None
             and scope["type"] == "http"
-            and self.cors.allows(origin)
+            # Scheme and host are case-insensitive; the origin is echoed as sent.
+            and self.cors.allows(origin.lower())
         ):
             answer_preflight = preflight and scope["method"] == "OPTIONS"
             if answer_preflight:
