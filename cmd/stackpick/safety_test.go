@@ -89,7 +89,7 @@ func TestInterruptDuringPostStep(t *testing.T) {
 	if !errors.As(err, &exitErr) || exitErr.ExitCode() != 130 {
 		t.Fatalf("got %v, want exit 130:\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "post-step verify") || !strings.Contains(out.String(), "is intact") {
+	if !strings.Contains(out.String(), "interrupted: during verify") || !strings.Contains(out.String(), "are intact") {
 		t.Errorf("the message does not name the post-step:\n%s", out.String())
 	}
 	ref := filepath.Join(t.TempDir(), "proj")
@@ -114,10 +114,11 @@ func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() boo
 	}
 }
 
-// childCommands lists the command names of pid's descendants, from /proc.
-func childCommands(pid int) []string {
+// descendants lists the pids of pid's descendants whose program (argv[0]'s base name)
+// is name, from /proc. Not the comm field: Node.js renames its main thread.
+func descendants(pid int, name string) []int {
 	parent := map[int]int{}
-	name := map[int]string{}
+	prog := map[int]string{}
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		p, err := strconv.Atoi(e.Name())
@@ -130,8 +131,7 @@ func childCommands(pid int) []string {
 		}
 		// pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
 		i := strings.LastIndexByte(string(stat), ')')
-		j := strings.IndexByte(string(stat), '(')
-		if i < 0 || j < 0 {
+		if i < 0 {
 			continue
 		}
 		fields := strings.Fields(string(stat[i+1:]))
@@ -139,13 +139,18 @@ func childCommands(pid int) []string {
 			continue
 		}
 		parent[p], _ = strconv.Atoi(fields[1])
-		name[p] = string(stat[j+1 : i])
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		argv0, _, _ := strings.Cut(string(cmdline), "\x00")
+		prog[p] = filepath.Base(argv0)
 	}
-	var out []string
+	var out []int
 	for p := range parent {
+		if prog[p] != name {
+			continue
+		}
 		for q := parent[p]; q > 1; q = parent[q] {
 			if q == pid {
-				out = append(out, name[p])
+				out = append(out, p)
 				break
 			}
 		}
