@@ -119,6 +119,7 @@ func apply(ctx context.Context, p *Plan, w writer) (err error) {
 		}
 	}
 	var undo []func()
+	var emptied []string
 	defer func() {
 		if err != nil {
 			for i := len(undo) - 1; i >= 0; i-- {
@@ -142,7 +143,7 @@ func apply(ctx context.Context, p *Plan, w writer) (err error) {
 			undo = append(undo, func() { w.Rename(saved, dst) })
 		}
 		if o.remove {
-			undo = append(undo, removeEmptyParents(w, target, filepath.Dir(dst))...)
+			emptied = append(emptied, filepath.Dir(dst))
 			continue
 		}
 		made, err := mkdirAllTracked(w, filepath.Dir(dst))
@@ -155,21 +156,26 @@ func apply(ctx context.Context, p *Plan, w writer) (err error) {
 		}
 		undo = append(undo, func() { w.Remove(dst) })
 	}
+	// A cancel during the last move still undoes the whole update.
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Done: the folders removed files leave empty go too, as a fresh project would
+	// not have them. Best effort, after the point of no return: an empty folder left
+	// behind harms nothing.
+	for _, d := range emptied {
+		removeEmptyParents(w, target, d)
+	}
 	return nil
 }
 
-// removeEmptyParents removes the folders a removed file leaves empty, up to the
-// project, as a fresh project would not have them; it returns how to make them again.
-func removeEmptyParents(w writer, target, dir string) []func() {
-	var undo []func()
+// removeEmptyParents removes dir and its parents up to target while they are empty.
+func removeEmptyParents(w writer, target, dir string) {
 	for d := dir; d != target && len(d) > len(target); d = filepath.Dir(d) {
-		info, err := os.Lstat(d)
-		if err != nil || w.Remove(d) != nil {
-			break
+		if w.Remove(d) != nil {
+			return
 		}
-		undo = append(undo, func() { w.Mkdir(d, info.Mode().Perm()) })
 	}
-	return undo
 }
 
 // mkdirAllTracked creates dir and its missing parents and returns the ones it made,
