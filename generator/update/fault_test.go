@@ -95,7 +95,6 @@ func (w *cancellingWriter) Rename(from, to string) error {
 	return w.osWriter.Rename(from, to)
 }
 
-
 // preparedUpdate is a project of the first version with user edits and the plan of
 // its update to the second: writes, merges, a conflict, a removal (emptying a
 // folder), new files in a new folder, and the record.
@@ -182,4 +181,3 @@ func TestInterruptAtEveryStep(t *testing.T) {
 		}
 	}
 }
-
