@@ -16,7 +16,6 @@ import (
 	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/recommend"
 	"github.com/stackpick/stackpick/generator/render"
-	"github.com/stackpick/stackpick/generator/update/base"
 )
 
 // Project is a resolved project: its answers, its template and what it renders from.
@@ -217,8 +216,7 @@ func dataFor(t *catalog.Template, a answers.Answers) render.Data {
 }
 
 // Plan renders the project and adds its record (.stackpick.yml), which names the
-// binary (generatedBy, e.g. "stackpick 0.1.0") and the template's digest, and its
-// base (.stackpick/base.txt, see generator/update/base).
+// binary (generatedBy, e.g. "stackpick 0.1.0") and the template's digest.
 func (p *Project) Plan(generatedBy string) (*generator.Plan, error) {
 	files, err := p.Template.Render(p.Data)
 	if err != nil {
@@ -234,8 +232,5 @@ func (p *Project) Plan(generatedBy string) (*generator.Plan, error) {
 	}
 	plan := generator.NewPlan(p.Target, files)
 	plan.Add(answers.RecordName, record)
-	// The base: what this template version made of these answers, kept in the project
-	// so `update` can merge three ways without git, network or an old template.
-	plan.Add(base.Path, base.Encode(files))
 	return plan, nil
 }

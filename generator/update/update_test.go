@@ -77,6 +77,7 @@ func generate(t testing.TB, cat *catalog.Catalog, dir string, sets ...string) {
 	}
 	plan, err := p.Plan(by)
 	if err == nil {
+		project.AddBase(plan)
 		err = plan.Check(generator.PolicyError)
 	}
 	if err == nil {
