@@ -93,7 +93,7 @@ type updateConflictsError struct {
 }
 
 func (e *updateConflictsError) Error() string {
-	return fmt.Sprintf("the update left %d conflict(s) to resolve in %s: edit the parts between <<<<<<< yours and >>>>>>> template, then remove the markers", e.n, strings.Join(e.files, ", "))
+	return fmt.Sprintf("the update left %s to resolve in %s: edit the parts between <<<<<<< yours and >>>>>>> template, then remove the markers", plural(e.n, "conflict"), strings.Join(e.files, ", "))
 }
 
 func updateRun(ctx context.Context, e *env, o *updateOptions) error {
@@ -231,7 +231,7 @@ func writeUpdateReport(w io.Writer, plan *updater.Plan, templateID string, dryRu
 			}
 			line := fmt.Sprintf("  %-12s %s", en.Status, en.Path)
 			if en.Conflicts > 0 {
-				line += fmt.Sprintf(" (%d conflict(s))", en.Conflicts)
+				line += " (" + plural(en.Conflicts, "conflict") + ")"
 			}
 			fmt.Fprintln(w, line)
 			for _, n := range en.Notes {
@@ -254,10 +254,20 @@ func writeUpdateReport(w io.Writer, plan *updater.Plan, templateID string, dryRu
 		fmt.Fprintln(w, "Already up to date; nothing to write.")
 	case dryRun:
 		fmt.Fprintln(w, "Nothing written (--dry-run).")
+		if n := plan.Conflicts(); n > 0 {
+			fmt.Fprintf(w, "The update would leave %s to resolve (exit 5).\n", plural(n, "conflict"))
+		}
 	default:
 		fmt.Fprintf(w, "Updated %s.\n", plan.Target)
 	}
 	for _, l := range plan.Lockfiles {
-		fmt.Fprintf(w, "Lockfile %s must be regenerated: run '%s' in %s, or update with --install.\n", l.Path, strings.Join(l.Command, " "), plan.Target)
+		fmt.Fprintf(w, "Lockfile %s needs regenerating from the merged manifest: run '%s' in %s, or update with --install.\n", l.Path, strings.Join(l.Command, " "), plan.Target)
 	}
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

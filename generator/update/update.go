@@ -441,20 +441,9 @@ func (p *Plan) classifyLock(lp string, b, o, t side, entries map[string]*Entry, 
 		e.Status = Regenerate
 		cmd := regenerate[path.Base(lp)]
 		p.Lockfiles = append(p.Lockfiles, Lockfile{Path: lp, Command: cmd})
-		e.Notes = append(e.Notes, fmt.Sprintf("kept as it is; the merged %s needs a new lockfile: run %s (or update --install)", manifest, joinArgs(cmd)))
+		e.Notes = append(e.Notes, fmt.Sprintf("kept as it is; the merged %s needs a new one", manifest))
 	}
 	return e
-}
-
-func joinArgs(argv []string) string {
-	var b bytes.Buffer
-	for i, a := range argv {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(a)
-	}
-	return b.String()
 }
 
 // classifyTwoWay compares the project with this version alone, for the preview of a
