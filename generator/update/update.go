@@ -80,6 +80,8 @@ type Plan struct {
 	FromDigest, ToDigest string
 	record, newBase      []byte
 	recordChanges        bool
+	// recordAsIs is the new record under the recorded generated_by.
+	recordAsIs []byte
 }
 
 // Lockfile is a lockfile to regenerate and the command that regenerates it.
@@ -164,8 +166,14 @@ func Prepare(req Request) (*Plan, *project.Project, error) {
 		return nil, nil, err
 	}
 	plan := &Plan{Target: req.Dir, record: record, newBase: base.Encode(theirs), ToDigest: digest}
+	plan.recordAsIs = record
 	if old.Replayed != nil {
 		plan.FromDigest = old.Replayed.TemplateDigest
+		// Another stackpick with the same template and answers changes nothing: the
+		// record is compared as if this binary had the recorded name.
+		if plan.recordAsIs, err = answers.Record(p.Schema, p.Answers, old.Replayed.GeneratedBy, digest); err != nil {
+			return nil, nil, err
+		}
 	}
 	plan.TemplateChanged = plan.FromDigest != digest
 	for _, id := range p.Schema.IDs() {
@@ -302,7 +310,7 @@ func (p *Plan) classify(b base.Base, theirs []render.File) error {
 	}
 	old, _ := os.ReadFile(filepath.Join(p.Target, answers.RecordName))
 	oldBase, _ := os.ReadFile(filepath.Join(p.Target, filepath.FromSlash(base.Path)))
-	p.recordChanges = !bytes.Equal(old, p.record) || !bytes.Equal(oldBase, p.newBase)
+	p.recordChanges = !bytes.Equal(old, p.recordAsIs) || !bytes.Equal(oldBase, p.newBase)
 	return nil
 }
 

@@ -498,3 +498,87 @@ func TestStackCannotChange(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// Another stackpick release with the same template and answers changes nothing: the
+// record is not rewritten for its generated_by alone.
+func TestOtherBinarySameTemplate(t *testing.T) {
+	cat := load(t, templateFS(t))
+	dir := filepath.Join(t.TempDir(), "demo")
+	generate(t, cat, dir, "stack=python")
+	plan, _, err := Prepare(Request{Catalog: cat, Dir: dir, GeneratedBy: "stackpick 9.9.9"})
+	if err != nil || plan.Changes() {
+		t.Fatalf("err %v, changes %v", err, plan.Changes())
+	}
+}
+
+// randomVersion is a next template version made by a random edit script: line edits,
+// insertions and deletions in files copied byte for byte, a file added, one removed.
+func randomVersion(t testing.TB, r *rand.Rand, v1 fstest.MapFS) fstest.MapFS {
+	v2 := clone(v1)
+	var plain []string
+	for p := range v2 {
+		if strings.Contains(p, "/files/") && !strings.HasSuffix(p, ".tmpl") && !strings.HasPrefix(p, "bare-") {
+			plain = append(plain, p)
+		}
+	}
+	sort.Strings(plain)
+	for k := 0; k < 6; k++ {
+		p := plain[r.Intn(len(plain))]
+		v2[p].Data = []byte(randomEdit(r, string(v2[p].Data), nil))
+	}
+	for _, tmpl := range []string{"node-express", "python-fastapi"} {
+		v2[fmt.Sprintf("%s/files/docs/added-%d.md", tmpl, r.Intn(100))] = &fstest.MapFile{Data: []byte("# added\n"), Mode: 0o644}
+	}
+	delete(v2, plain[r.Intn(len(plain))])
+	return v2
+}
+
+// Property 1 over random template edit scripts.
+func TestUntouchedUpdateIsFreshNewRandom(t *testing.T) {
+	v1 := templateFS(t)
+	c1 := load(t, v1)
+	r := rand.New(rand.NewSource(5))
+	for round := 0; round < 6; round++ {
+		c2 := load(t, randomVersion(t, r, v1))
+		stack := []string{"stack=node", "stack=python"}[round%2]
+		old, fresh := filepath.Join(t.TempDir(), "demo"), filepath.Join(t.TempDir(), "demo")
+		generate(t, c1, old, stack)
+		plan := runUpdate(t, c2, old)
+		if plan.Conflicts() != 0 {
+			t.Fatalf("round %d: %d conflicts", round, plan.Conflicts())
+		}
+		generate(t, c2, fresh, stack)
+		sameTree(t, tree(t, old), tree(t, fresh))
+	}
+}
+
+// Property 5 over random user edit scripts: the user edits files the answer change
+// does not touch; the update equals a fresh `new` with the new answers plus the very
+// same edits.
+func TestAnswerChangeRandom(t *testing.T) {
+	cat := load(t, templateFS(t))
+	r := rand.New(rand.NewSource(6))
+	files := map[string][]string{
+		"node":   {"src/store.js", "src/routes/items.js", "test/items.test.js", "biome.json"},
+		"python": {"src/demo/storage.py", "src/demo/routes.py", "tests/test_items.py", ".gitignore"},
+	}
+	for round := 0; round < 6; round++ {
+		stack := []string{"node", "python"}[round%2]
+		dir, fresh := filepath.Join(t.TempDir(), "demo"), filepath.Join(t.TempDir(), "demo")
+		generate(t, cat, dir, "stack="+stack, "features=")
+		generate(t, cat, fresh, "stack="+stack, "features=ci,websocket")
+		for k := 0; k < 4; k++ {
+			f := files[stack][r.Intn(len(files[stack]))]
+			edited := randomEdit(r, readFile(t, dir, f), nil)
+			writeFile(t, dir, f, edited)
+			writeFile(t, fresh, f, edited)
+		}
+		plan := runUpdate(t, cat, dir, "features=ci,websocket")
+		if plan.Conflicts() != 0 {
+			t.Fatalf("round %d: %d conflicts", round, plan.Conflicts())
+		}
+		// The fresh project's record and base are its own: compare the rest.
+		got, want := tree(t, dir), tree(t, fresh)
+		sameTree(t, got, want)
+	}
+}
