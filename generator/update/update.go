@@ -193,27 +193,28 @@ func Prepare(req Request) (*Plan, *project.Project, error) {
 	return plan, p, plan.classify(b, theirs)
 }
 
-// loadBase reads the project's base. Without one, a project whose record names this
-// very template version gets its base rendered again (the same answers and template
-// give the same bytes); any other has none.
+// loadBase reads the project's base. Without a readable one, a project whose record
+// names this very template version gets its base rendered again (the same answers and
+// template give the same bytes); any other has none.
 func loadBase(old *project.Project, digest string) (base.Base, error) {
 	data, err := os.ReadFile(filepath.Join(old.Target, filepath.FromSlash(base.Path)))
-	switch {
-	case err == nil:
-		b, err := base.Decode(data)
-		if err != nil {
-			return nil, &NoBaseError{Dir: old.Target, Reason: err.Error()}
-		}
-		return b, nil
-	case !errors.Is(err, fs.ErrNotExist):
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("read %s: %w", base.Path, err)
+	}
+	problem := "it has no " + base.Path
+	if err == nil {
+		b, err := base.Decode(data)
+		if err == nil {
+			return b, nil
+		}
+		problem = "its base cannot be read (" + err.Error() + ")"
 	}
 	if old.Replayed == nil || old.Replayed.TemplateDigest != digest {
 		recorded := "an unknown template version"
 		if old.Replayed != nil && old.Replayed.TemplateDigest != "" {
 			recorded = "template " + old.Template.ID + " " + short(old.Replayed.TemplateDigest)
 		}
-		return nil, &NoBaseError{Dir: old.Target, Reason: fmt.Sprintf("it has no %s and was generated from %s, which this binary does not carry (it has %s)", base.Path, recorded, short(digest))}
+		return nil, &NoBaseError{Dir: old.Target, Reason: fmt.Sprintf("%s and was generated from %s, which this binary does not carry (it has %s)", problem, recorded, short(digest))}
 	}
 	files, err := old.Template.Render(old.Data)
 	if err != nil {

@@ -582,3 +582,20 @@ func TestAnswerChangeRandom(t *testing.T) {
 		sameTree(t, got, want)
 	}
 }
+
+// A base edited out of shape is no base: rendered again for the same version, a
+// two-way preview for another.
+func TestCorruptBase(t *testing.T) {
+	v1 := templateFS(t)
+	c1, c2 := load(t, v1), load(t, nextVersion(t, v1))
+	dir := filepath.Join(t.TempDir(), "demo")
+	generate(t, c1, dir, "stack=node")
+	writeFile(t, dir, ".stackpick/base.txt", "stackpick base 1\n-- \"a\" 0644 99 --\nshort\n")
+	if plan, _, err := Prepare(Request{Catalog: c1, Dir: dir, GeneratedBy: by}); err != nil || plan.TwoWay != nil {
+		t.Fatalf("same version: %v %v", err, plan.TwoWay)
+	}
+	plan, _, err := Prepare(Request{Catalog: c2, Dir: dir, GeneratedBy: by})
+	if err != nil || plan.TwoWay == nil || !strings.Contains(plan.TwoWay.Error(), "cut short") {
+		t.Fatalf("other version: %v %v", err, plan.TwoWay)
+	}
+}
