@@ -123,7 +123,7 @@ func Decode(data []byte) (Base, error) {
 
 func parseHeader(line string) (File, string, int, error) {
 	bad := &FormatError{"bad header line " + strconv.Quote(line)}
-	if !strings.HasPrefix(line, "-- ") || !strings.HasSuffix(line, " --") {
+	if len(line) < len("-- x --") || !strings.HasPrefix(line, "-- ") || !strings.HasSuffix(line, " --") {
 		return File{}, "", 0, bad
 	}
 	body := line[3 : len(line)-3]
