@@ -133,6 +133,40 @@ func TestUpdateInstallRegeneratesLockfile(t *testing.T) {
 	}
 }
 
+// TestUpdateVerifyPython: a dependency you added to pyproject.toml and a feature that
+// adds one merge by structure; --verify regenerates uv.lock with uv, then verifies
+// the project (install, lint, tests, boot, probe).
+func TestUpdateVerifyPython(t *testing.T) {
+	if testing.Short() {
+		t.Skip("installs from the registry; run without -short")
+	}
+	if _, err := exec.LookPath("uv"); err != nil {
+		t.Fatal("uv is not on PATH: `make test` installs it into bin/tools")
+	}
+	dir := filepath.Join(t.TempDir(), "demo")
+	newProject(t, dir, "--stack", "python", "--set", "features=")
+	py := filepath.Join(dir, "pyproject.toml")
+	b, _ := os.ReadFile(py)
+	mine := strings.Replace(string(b), `    "pydantic==2.14.4",`, `    "pydantic==2.14.4",
+    "six==1.17.0",`, 1)
+	if err := os.WriteFile(py, []byte(mine), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runTest(t, "update", dir, "--set", "features=websocket", "--verify")
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout.String(), "merged       pyproject.toml") || !strings.Contains(stdout.String(), "regenerate   uv.lock") {
+		t.Fatalf("report:\n%s", stdout)
+	}
+	lock, _ := os.ReadFile(filepath.Join(dir, "uv.lock"))
+	for _, want := range []string{`name = "six"`, `name = "websockets"`} {
+		if !strings.Contains(string(lock), want) {
+			t.Errorf("uv.lock lacks %s", want)
+		}
+	}
+}
+
 // BenchmarkUpdateVsNew times `stackpick update` of a generated project (turning a
 // feature on: 7 files change, every file is read and classified) paired with `new`
 // of the same project with the new answers, and reports update/new.
