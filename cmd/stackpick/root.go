@@ -111,7 +111,7 @@ answers file (--answers), STACKPICK_<KEY> environment variables, a prompt (only 
 a terminal), the default (only with --yes). Without a terminal a missing answer is
 an error, never a hanging prompt.
 
-` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitConflict, exitVerify, exitInterrupted),
+` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitConflict, exitVerify, exitUpdateConflicts, exitInterrupted),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
