@@ -11,6 +11,7 @@ import (
 	"github.com/stackpick/stackpick/generator/answers"
 	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/recommend"
+	updater "github.com/stackpick/stackpick/generator/update"
 )
 
 // The exit codes, documented in the README and in --help.
@@ -66,13 +67,14 @@ func exitCode(err error) int {
 		input    *project.InputError
 		notProj  *project.NotAProjectError
 		updConf  *updateConflictsError
+		linked   *updater.NotRegularError
 	)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, context.Canceled), errors.Is(err, prompt.ErrInterrupted):
 		return exitInterrupted
-	case errors.As(err, &conflict):
+	case errors.As(err, &conflict), errors.As(err, &linked):
 		return exitConflict
 	case errors.As(err, &updConf):
 		return exitUpdateConflicts

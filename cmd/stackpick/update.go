@@ -45,7 +45,7 @@ dependency: the template's versions win, dependencies you added stay.
 The files are staged and moved into place: a failure or Ctrl-C leaves the project as
 it was. .stackpick.yml and the base change only when the update is written.
 
-` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitVerify, exitUpdateConflicts, exitInterrupted),
+` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitConflict, exitVerify, exitUpdateConflicts, exitInterrupted),
 		Example: `  stackpick update --dry-run
   stackpick update api --set features=docker,ci,websocket
   stackpick update --install --output json`,

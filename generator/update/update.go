@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"syscall"
 
 	"github.com/stackpick/stackpick/generator/answers"
@@ -245,6 +246,17 @@ func (s side) same(o side) bool {
 // readOurs reads one file of the project; anything but a regular file in the way is
 // an error, since update does not write through links or over folders.
 func readOurs(dir, p string) (side, error) {
+	// A folder on the way that is a link could point anywhere: refuse it.
+	parts := strings.Split(p, "/")
+	for i := 1; i < len(parts); i++ {
+		info, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(strings.Join(parts[:i], "/"))))
+		if err != nil {
+			break
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return side{}, &NotRegularError{Path: p}
+		}
+	}
 	full := filepath.Join(dir, filepath.FromSlash(p))
 	info, err := os.Lstat(full)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
@@ -268,7 +280,7 @@ func readOurs(dir, p string) (side, error) {
 type NotRegularError struct{ Path string }
 
 func (e *NotRegularError) Error() string {
-	return fmt.Sprintf("%s is not a regular file (a link or a folder); update does not write through it: move it away and run update again", e.Path)
+	return fmt.Sprintf("%s is not a regular file, or its folder is a link; update does not write through links or over folders: move it away and run update again", e.Path)
 }
 
 func (p *Plan) classify(b base.Base, theirs []render.File) error {

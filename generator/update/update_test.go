@@ -2,6 +2,7 @@ package update
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand"
@@ -597,5 +598,26 @@ func TestCorruptBase(t *testing.T) {
 	plan, _, err := Prepare(Request{Catalog: c2, Dir: dir, GeneratedBy: by})
 	if err != nil || plan.TwoWay == nil || !strings.Contains(plan.TwoWay.Error(), "cut short") {
 		t.Fatalf("other version: %v %v", err, plan.TwoWay)
+	}
+}
+
+// A folder of the project replaced by a link is refused before anything is written:
+// update never writes through a link.
+func TestLinkedFolderRefused(t *testing.T) {
+	v1 := templateFS(t)
+	c1, c2 := load(t, v1), load(t, nextVersion(t, v1))
+	dir := filepath.Join(t.TempDir(), "demo")
+	generate(t, c1, dir, "stack=node")
+	elsewhere := t.TempDir()
+	if err := os.Rename(filepath.Join(dir, "src"), filepath.Join(elsewhere, "src")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(elsewhere, "src"), filepath.Join(dir, "src")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := Prepare(Request{Catalog: c2, Dir: dir, GeneratedBy: by})
+	var nr *NotRegularError
+	if !errors.As(err, &nr) {
+		t.Fatalf("err %v", err)
 	}
 }

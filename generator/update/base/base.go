@@ -133,7 +133,7 @@ func parseHeader(line string) (File, string, int, error) {
 	}
 	name, _ := strconv.Unquote(q)
 	fields := strings.Fields(body[len(q):])
-	if name == "" || path.Clean(name) != name || strings.HasPrefix(name, "../") || path.IsAbs(name) || len(fields) < 2 {
+	if name == "" || path.Clean(name) != name || name == ".." || strings.HasPrefix(name, "../") || path.IsAbs(name) || len(fields) < 2 {
 		return File{}, "", 0, bad
 	}
 	mode, err := strconv.ParseUint(fields[0], 8, 32)
