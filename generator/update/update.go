@@ -290,6 +290,7 @@ func (p *Plan) classify(b base.Base, theirs []render.File) error {
 	}
 	paths := unionPaths(b, t)
 	entries := map[string]*Entry{}
+	sides := map[string][3]side{}
 	var locks []string
 	for _, path := range paths {
 		o, err := readOurs(p.Target, path)
@@ -306,7 +307,9 @@ func (p *Plan) classify(b base.Base, theirs []render.File) error {
 			continue
 		}
 		entries[path] = classifyFile(path, bs, o, t[path])
+		sides[path] = [3]side{bs, o, t[path]}
 	}
+	followRenames(paths, entries, sides)
 	// Lockfiles last: whether the template's lockfile fits depends on the merged
 	// manifest next to it.
 	for _, path := range locks {
@@ -341,6 +344,79 @@ func unionPaths(b base.Base, t map[string]side) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// followRenames pairs each file the template removed with the file it added in its
+// place (mostly the same lines; the same name wins a tie), when you had changed or
+// deleted the old one: your changes are merged into the new file and the old one is
+// removed, or, if you had deleted it, the new one is not created. Without this a
+// rename would strand your edits in the old file and bring back what you deleted.
+func followRenames(paths []string, entries map[string]*Entry, sides map[string][3]side) {
+	var added []string
+	for _, p := range paths {
+		if e := entries[p]; e != nil && e.Status == Added && !base.IsLockfile(p) {
+			added = append(added, p)
+		}
+	}
+	taken := map[string]bool{}
+	for _, old := range paths {
+		e := entries[old]
+		if e == nil || base.IsLockfile(old) || !(e.Status == RemovedKept || e.Status == Removed && !e.remove) {
+			continue
+		}
+		b, o := sides[old][0], sides[old][1]
+		best, bestScore := "", 0.5
+		for _, a := range added {
+			if taken[a] {
+				continue
+			}
+			score := similarity(b.data, sides[a][2].data)
+			if path.Base(a) == path.Base(old) {
+				score += 0.01
+			}
+			if score > bestScore {
+				best, bestScore = a, score
+			}
+		}
+		if best == "" {
+			continue
+		}
+		taken[best] = true
+		ne, t := entries[best], sides[best][2]
+		if !o.present {
+			// You deleted it before the template renamed it: it stays deleted.
+			e.Status = Removed
+			ne.Status, ne.write = Deleted, nil
+			ne.Notes = append(ne.Notes, "the template renamed "+old+" to this; you had deleted it, so it stays deleted")
+			continue
+		}
+		merged, conflicts := Merge3(b.data, o.data, t.data)
+		mode := t.mode
+		if o.mode != b.mode {
+			mode = o.mode
+		}
+		e.Status, e.remove, e.Notes = Removed, true, []string{"the template renamed it to " + best + "; your changes moved there"}
+		ne.Status, ne.Conflicts, ne.write, ne.mode = Merged, conflicts, merged, mode
+		if conflicts > 0 {
+			ne.Status = Conflict
+		}
+		ne.Notes = append(ne.Notes, "renamed from "+old+" by the template, with your changes to it")
+	}
+}
+
+// similarity is the share of lines two texts have in common (0 to 1).
+func similarity(a, b []byte) float64 {
+	la, lb := splitLines(a), splitLines(b)
+	if len(la)+len(lb) == 0 {
+		return 1
+	}
+	kept := 0
+	for _, j := range match(la, lb) {
+		if j >= 0 {
+			kept++
+		}
+	}
+	return 2 * float64(kept) / float64(len(la)+len(lb))
 }
 
 // classifyFile decides one file that is not a lockfile.

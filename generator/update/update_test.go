@@ -218,6 +218,7 @@ func TestClassification(t *testing.T) {
 	store[1] = "// my store line\n" + store[1]
 	writeFile(t, dir, "src/store.js", strings.Join(store, ""))
 	writeFile(t, dir, "src/problems.js", readFile(t, dir, "src/problems.js")+"// my problem\n")
+	writeFile(t, dir, "src/validation.js", readFile(t, dir, "src/validation.js")+"// my rule\n")
 	os.Remove(filepath.Join(dir, "src/routes/health.js"))
 	writeFile(t, dir, "package.json", strings.Replace(readFile(t, dir, "package.json"), `"pino": "10.4.0"`, `"pino": "10.4.0",
     "zod": "4.1.0"`, 1))
@@ -226,8 +227,8 @@ func TestClassification(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]Status{
-		"src/app.js": Ours, "src/store.js": Conflict, "src/problems.js": RemovedKept, "src/errors.js": Added,
-		"src/added.js": Added, "src/validation.js": Removed, "src/routes/health.js": Deleted,
+		"src/app.js": Ours, "src/store.js": Conflict, "src/problems.js": Removed, "src/errors.js": Merged,
+		"src/added.js": Added, "src/validation.js": RemovedKept, "src/routes/health.js": Deleted,
 		"package.json": Merged, "package-lock.json": Regenerate, "src/logger.js": Unchanged,
 	}
 	for _, e := range plan.Entries {
@@ -245,13 +246,16 @@ func TestClassification(t *testing.T) {
 	if s := readFile(t, dir, "src/store.js"); !strings.Contains(s, "<<<<<<< yours\n") || !strings.Contains(s, "// my store line") || !strings.Contains(s, "// store v2") {
 		t.Errorf("store.js lacks the conflict:\n%s", s)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "src/validation.js")); err == nil {
-		t.Error("validation.js was not removed")
+	if _, err := os.Stat(filepath.Join(dir, "src/problems.js")); err == nil {
+		t.Error("problems.js, renamed by the template, was not removed")
+	}
+	if !strings.Contains(readFile(t, dir, "src/errors.js"), "// my problem") {
+		t.Error("your change to a file the template renamed did not follow it")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "src/routes/health.js")); err == nil {
 		t.Error("a file you deleted came back")
 	}
-	if !strings.Contains(readFile(t, dir, "src/problems.js"), "// my problem") {
+	if !strings.Contains(readFile(t, dir, "src/validation.js"), "// my rule") {
 		t.Error("an edited file the template removed was not kept")
 	}
 	if len(plan.Lockfiles) != 1 || plan.Lockfiles[0].Command[0] != "npm" {
@@ -619,5 +623,25 @@ func TestLinkedFolderRefused(t *testing.T) {
 	var nr *NotRegularError
 	if !errors.As(err, &nr) {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// A file you deleted that the template renames stays deleted under its new name.
+func TestDeletedThenRenamedStaysDeleted(t *testing.T) {
+	v1 := templateFS(t)
+	c1, c2 := load(t, v1), load(t, nextVersion(t, v1))
+	dir := filepath.Join(t.TempDir(), "demo")
+	generate(t, c1, dir, "stack=node")
+	os.Remove(filepath.Join(dir, "src/problems.js"))
+	plan := runUpdate(t, c2, dir)
+	for _, p := range []string{"src/problems.js", "src/errors.js"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			t.Errorf("%s exists", p)
+		}
+	}
+	for _, e := range plan.Entries {
+		if e.Path == "src/errors.js" && e.Status != Deleted {
+			t.Errorf("errors.js: %s", e.Status)
+		}
 	}
 }
