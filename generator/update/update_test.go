@@ -72,7 +72,10 @@ func edit(t testing.TB, m fstest.MapFS, file, old, new string) {
 // generate writes a new project into dir as `new --yes` does.
 func generate(t testing.TB, cat *catalog.Catalog, dir string, sets ...string) {
 	t.Helper()
-	p, err := project.Resolve(project.Request{Catalog: cat, Dir: dir, Policy: generator.PolicyError, Sources: project.Sources{Sets: append([]string{"name=demo"}, sets...), UseDefaults: true}})
+	if !strings.HasPrefix(strings.Join(sets, " "), "name=") {
+		sets = append([]string{"name=demo"}, sets...)
+	}
+	p, err := project.Resolve(project.Request{Catalog: cat, Dir: dir, Policy: generator.PolicyError, Sources: project.Sources{Sets: sets, UseDefaults: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -644,4 +647,20 @@ func TestDeletedThenRenamedStaysDeleted(t *testing.T) {
 			t.Errorf("errors.js: %s", e.Status)
 		}
 	}
+}
+
+// Property 5 with the name: the Python package folder is renamed, your edits in it
+// move along, and the project is a fresh one of the new name plus your edits.
+func TestNameChangeMovesEdits(t *testing.T) {
+	cat := load(t, templateFS(t))
+	dir, fresh := filepath.Join(t.TempDir(), "demo"), filepath.Join(t.TempDir(), "demo")
+	generate(t, cat, dir, "stack=python")
+	generate(t, cat, fresh, "name=orders", "stack=python")
+	writeFile(t, dir, "src/demo/routes.py", readFile(t, dir, "src/demo/routes.py")+"# mine\n")
+	writeFile(t, fresh, "src/orders/routes.py", readFile(t, fresh, "src/orders/routes.py")+"# mine\n")
+	plan := runUpdate(t, cat, dir, "name=orders")
+	if plan.Conflicts() != 0 {
+		t.Fatalf("%d conflicts", plan.Conflicts())
+	}
+	sameTree(t, tree(t, dir), tree(t, fresh))
 }
