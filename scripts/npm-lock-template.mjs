@@ -1,7 +1,7 @@
 // Turns two npm lockfiles of the node-express template (rendered with name
 // "stackpick-lock-name", with and without the websocket feature) into package-lock.json.tmpl,
 // and checks that the template renders back to both files byte for byte.
-// usage: node lockfile-tmpl.mjs WITH_WS/package-lock.json WITHOUT_WS/package-lock.json > package-lock.json.tmpl
+// usage: node npm-lock-template.mjs WITH_WS/package-lock.json WITHOUT_WS/package-lock.json > package-lock.json.tmpl
 import { readFileSync } from 'node:fs';
 
 const NAME = 'stackpick-lock-name';
@@ -11,6 +11,15 @@ function replaceOnce(text, pattern, replacement, what) {
   const matches = text.match(new RegExp(pattern.source, `${pattern.flags}g`)) ?? [];
   if (matches.length !== 1) throw new Error(`${what}: expected 1 match, found ${matches.length}`);
   return text.replace(pattern, replacement);
+}
+
+// Every package comes from the public registry, by a URL npm can rewrite for a mirror.
+for (const [, url] of withWs.matchAll(/"resolved": "([^"]*)"/g)) {
+  if (!url.startsWith('https://registry.npmjs.org/')) {
+    throw new Error(
+      `resolved URL ${url} is not on https://registry.npmjs.org/: refresh with that registry configured`,
+    );
+  }
 }
 
 let tmpl = withWs;
@@ -25,13 +34,24 @@ tmpl = replaceOnce(
   '{{ if .Features.websocket }},\n$1"ws": "$2"{{ end }}\n',
   'root ws dependency',
 );
-// The ws package entry.
+// The root package's "@types/ws" dev dependency (between two others: the comma before it
+// goes with it).
 tmpl = replaceOnce(
   tmpl,
-  /,\n {4}"node_modules\/ws": \{\n[\s\S]*?\n {4}\}/,
-  (block) => `{{ if .Features.websocket }}${block}{{ end }}`,
-  'node_modules/ws entry',
+  /,\n( {8})"@types\/ws": "([^"]+)"/,
+  '{{ if .Features.websocket }},\n$1"@types/ws": "$2"{{ end }}',
+  'root @types/ws dev dependency',
 );
+// The ws and @types/ws package entries.
+for (const name of ['ws', '@types/ws']) {
+  const key = `node_modules/${name}`.replaceAll('/', '\\/');
+  tmpl = replaceOnce(
+    tmpl,
+    new RegExp(`,\\n {4}"${key}": \\{\\n[\\s\\S]*?\\n {4}\\}`),
+    (block) => `{{ if .Features.websocket }}${block}{{ end }}`,
+    `node_modules/${name} entry`,
+  );
+}
 
 // Check: render both ways with the same substitutions Go's text/template would make.
 function render(websocket) {

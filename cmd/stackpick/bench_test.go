@@ -17,14 +17,14 @@ func benchEnv() *env {
 	return &env{
 		io:        ios,
 		lookupEnv: func(string) (string, bool) { return "", false },
-		catalog:   func() (*catalog.Catalog, error) { return catalog.Load(templates.FS()) },
+		catalog:   func() (*catalog.Catalog, error) { return templates.Catalog() },
 	}
 }
 
 // BenchmarkPlan renders each template and builds the plan from the files, the part
 // of `new` between resolving the answers and writing.
 func BenchmarkPlan(b *testing.B) {
-	cat, err := catalog.Load(templates.FS())
+	cat, err := templates.Catalog()
 	if err != nil {
 		b.Fatal(err)
 	}

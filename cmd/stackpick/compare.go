@@ -148,7 +148,7 @@ func compareRun(ctx context.Context, e *env, o *compareOptions) error {
 	case "markdown":
 		return compare.WriteMarkdown(e.io.Out, rep)
 	default:
-		return compare.WriteText(e.io.Out, rep)
+		return compare.WriteTextWidth(e.io.Out, rep, e.io.Width())
 	}
 }
 

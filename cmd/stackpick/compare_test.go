@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/compare"
 	"github.com/stackpick/stackpick/templates"
 )
@@ -67,7 +66,7 @@ func TestCompareGolden(t *testing.T) {
 // every stack, and pins its packages at the versions its skeleton pins, so that the
 // benchmark measures the same framework with and without the skeleton around it.
 func TestBareTemplatesMatchSkeletons(t *testing.T) {
-	cat, err := catalog.Load(templates.FS())
+	cat, err := templates.Catalog()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +307,7 @@ func TestCompareBench(t *testing.T) {
 		t.Errorf("%d skeleton/bare ratios, want 2", n)
 	}
 	svg, err := os.ReadFile(chart)
-	if err != nil || !bytes.Contains(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("bare-python-fastapi livez")) {
+	if err != nil || !bytes.Contains(svg, []byte("<svg")) || !bytes.Contains(svg, []byte("bare-python-fastapi (bare framework)")) {
 		t.Errorf("chart: %v\n%.300s", err, svg)
 	}
 }

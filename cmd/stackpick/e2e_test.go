@@ -19,7 +19,7 @@ func TestGeneratedProjects(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs from the registries; run without -short")
 	}
-	cat, err := catalog.Load(templates.FS())
+	cat, err := templates.Catalog()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/render"
 	"github.com/stackpick/stackpick/templates"
 )
@@ -17,7 +16,7 @@ import (
 // renderAll renders every public template with every feature on.
 func renderAll(t *testing.T) map[string]map[string]render.File {
 	t.Helper()
-	cat, err := catalog.Load(templates.FS())
+	cat, err := templates.Catalog()
 	if err != nil {
 		t.Fatal(err)
 	}

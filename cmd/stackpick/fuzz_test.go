@@ -12,7 +12,6 @@ import (
 
 	"github.com/BurntSushi/toml"
 	"github.com/stackpick/stackpick/generator/answers"
-	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/render"
 	"github.com/stackpick/stackpick/templates"
@@ -35,7 +34,7 @@ func FuzzFreeText(f *testing.F) {
 		b, _ := os.ReadFile(filepath.Join(dir, e.Name()))
 		f.Add(string(b))
 	}
-	cat, err := catalog.Load(templates.FS())
+	cat, err := templates.Catalog()
 	if err != nil {
 		f.Fatal(err)
 	}

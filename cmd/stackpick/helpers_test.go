@@ -18,7 +18,7 @@ func runTest(t *testing.T, args ...string) (code int, stdout, stderr *bytes.Buff
 		io:        ios,
 		lookupEnv: func(string) (string, bool) { return "", false },
 		prompter:  nil,
-		catalog:   func() (*catalog.Catalog, error) { return catalog.Load(templates.FS()) },
+		catalog:   func() (*catalog.Catalog, error) { return templates.Catalog() },
 	}
 	return run(args, e), out, errOut
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/recommend"
-	"github.com/stackpick/stackpick/generator/render"
+	"github.com/stackpick/stackpick/generator/steps"
 )
 
 type newOptions struct {
@@ -166,11 +166,11 @@ func newRun(ctx context.Context, e *env, o *newOptions) error {
 			writeRecommendationSummary(e.io.Out, p.Recommendation, e.io.Width())
 		}
 		writePlan(e.io.Out, plan, t)
-		fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", describePostSteps(steps, t, p.Data))
+		fmt.Fprintf(e.io.Out, "Post-steps: %s.\n", describePostSteps(steps, p))
 		return nil
 	}
 	if interactive {
-		if err := confirmPlan(e, plan, t, describePostSteps(steps, t, p.Data)); err != nil {
+		if err := confirmPlan(e, plan, t, describePostSteps(steps, p)); err != nil {
 			return err
 		}
 	}
@@ -186,7 +186,7 @@ func newRun(ctx context.Context, e *env, o *newOptions) error {
 		}
 		writeCreated(e.io.Out, plan, t)
 	}
-	results, stepErr := runPostSteps(ctx, e, steps, plan.Target, t, p.Data, text)
+	results, stepErr := runPostSteps(ctx, e, steps, p, text)
 	if !text {
 		if err := writeJSON(e.io.Out, result(results)); err != nil {
 			return err
@@ -196,7 +196,7 @@ func newRun(ctx context.Context, e *env, o *newOptions) error {
 	if stepErr != nil {
 		return stepErr
 	}
-	if err := writeNextSteps(e.io.Out, plan, t, p.Data, steps); err != nil {
+	if err := writeNextSteps(e.io.Out, p, steps); err != nil {
 		return err
 	}
 	if interactive {
@@ -303,28 +303,35 @@ func writeCreated(w io.Writer, plan *generator.Plan, t *catalog.Template) {
 }
 
 // writeNextSteps tells the user how to run the project: the commands left to do after
-// the post-steps that ran.
-func writeNextSteps(w io.Writer, plan *generator.Plan, t *catalog.Template, data render.Data, done []string) error {
+// the post-steps that ran (the install that uses the lockfile when its tool is here).
+func writeNextSteps(w io.Writer, p *project.Project, done []string) error {
 	installed := slices.Contains(done, postInstall) || slices.Contains(done, postVerify)
 	fmt.Fprintln(w, "Next steps:")
-	fmt.Fprintf(w, "  cd %s\n", shellQuote(plan.Target))
-	var steps [][]string
-	if !installed {
-		steps = append(steps, t.Steps.Install...)
-	}
-	steps = append(append(steps, t.Steps.Test...), t.Steps.Start)
-	for _, step := range steps {
-		argv, err := catalog.Command(step, data)
+	fmt.Fprintf(w, "  cd %s\n", shellQuote(p.Target))
+	runner := p.Steps()
+	var argvs [][]string
+	for _, step := range []string{steps.Install, steps.Test} {
+		if step == steps.Install && installed {
+			continue
+		}
+		plan, err := runner.Plan(step)
 		if err != nil {
 			return err
 		}
+		argvs = append(argvs, plan.Commands...)
+	}
+	start, err := runner.StartCommand()
+	if err != nil {
+		return err
+	}
+	for _, argv := range append(argvs, start) {
 		quoted := make([]string, len(argv))
 		for i, a := range argv {
 			quoted[i] = shellQuote(a)
 		}
 		fmt.Fprintf(w, "  %s\n", strings.Join(quoted, " "))
 	}
-	fmt.Fprintf(w, "The answers are in %s.\n", filepath.Join(plan.Target, answers.RecordName))
+	fmt.Fprintf(w, "The answers are in %s.\n", filepath.Join(p.Target, answers.RecordName))
 	return nil
 }
 

@@ -21,7 +21,7 @@ func runWidth(t *testing.T, width int, args ...string) (code int, stdout, stderr
 	e := &env{
 		io:        ios,
 		lookupEnv: func(string) (string, bool) { return "", false },
-		catalog:   func() (*catalog.Catalog, error) { return catalog.Load(templates.FS()) },
+		catalog:   func() (*catalog.Catalog, error) { return templates.Catalog() },
 	}
 	return run(args, e), out, errOut
 }

@@ -33,7 +33,7 @@ func newSystemEnv() *env {
 		io:        ios,
 		lookupEnv: os.LookupEnv,
 		prompter:  func() prompt.Prompter { return prompt.New(ios.ColorEnabled()) },
-		catalog:   func() (*catalog.Catalog, error) { return catalog.Load(templates.FS()) },
+		catalog:   func() (*catalog.Catalog, error) { return templates.Catalog() },
 	}
 }
 

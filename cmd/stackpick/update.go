@@ -155,7 +155,7 @@ func updateRun(ctx context.Context, e *env, o *updateOptions) error {
 		}
 	case len(steps) > 0:
 		if stepErr = regenerateLockfiles(ctx, plan); stepErr == nil {
-			results, stepErr = runPostSteps(ctx, e, steps, plan.Target, p.Template, p.Data, text)
+			results, stepErr = runPostSteps(ctx, e, steps, p, text)
 		}
 	}
 	if !text {

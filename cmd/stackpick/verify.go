@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -81,14 +83,7 @@ func verifyProject(ctx context.Context, e *env, dir string, show bool) (verify.R
 		opts.Started = p.start
 		opts.Finished = func(s verify.Step) {
 			p.end(s.Name, s.OK, s.Seconds, s.Detail)
-			for _, c := range s.Checks {
-				if !c.OK {
-					fmt.Fprintf(e.io.Out, "  FAILED %s\n         %s\n", c.Name, c.Detail)
-				}
-			}
-			if !s.OK && s.Output != "" {
-				fmt.Fprintf(e.io.Out, "  output (tail):\n%s\n", indent(s.Output, "    "))
-			}
+			writeStepFailures(e.io.Out, s)
 		}
 	}
 	rep := verify.Run(ctx, opts)
@@ -109,6 +104,46 @@ func verifyResult(rep verify.Report) error {
 		}
 	}
 	return &verifyFailedError{failed: failed}
+}
+
+// writeStepFailures shows what a failed step found, most telling first: the failing
+// tests with their messages, the failed contract checks by id, then the output's
+// tail.
+func writeStepFailures(w io.Writer, s verify.Step) {
+	if len(s.Failures) > 0 {
+		fmt.Fprintf(w, "  failing tests:\n")
+		for _, f := range s.Failures {
+			where := ""
+			if f.File != "" {
+				where = "  (" + f.File
+				if f.Line > 0 {
+					where += ":" + strconv.Itoa(f.Line)
+				}
+				where += ")"
+			}
+			fmt.Fprintf(w, "    ✖ %s%s\n%s\n", f.Name, where, indent(f.Message, "        "))
+		}
+	}
+	for _, c := range s.Checks {
+		if !c.OK {
+			fmt.Fprintf(w, "  FAILED %s: %s\n         %s\n", c.ID, c.Name, c.Detail)
+		}
+	}
+	if !s.OK && s.Output != "" {
+		out := s.Output
+		if len(s.Failures) > 0 {
+			out = lastLines(out, 40) // the failures above say what went wrong
+		}
+		fmt.Fprintf(w, "  output (tail):\n%s\n", indent(out, "    "))
+	}
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) <= n {
+		return s
+	}
+	return "…\n" + strings.Join(lines[len(lines)-n:], "\n")
 }
 
 func indent(s, prefix string) string {

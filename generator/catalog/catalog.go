@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -50,6 +51,9 @@ type Manifest struct {
 	// (key "workload=realtime") the ones added to them.
 	FeatureHelp     map[string]string   `yaml:"feature_help"`
 	FeatureDefaults map[string][]string `yaml:"feature_defaults"`
+	// SharedFiles puts files every template shares, kept once outside the templates
+	// (the contract's OpenAPI document), into the project: project path -> shared name.
+	SharedFiles map[string]string `yaml:"shared_files"`
 }
 
 // Runtime names the interpreter a template's project runs on and the lowest version
@@ -58,6 +62,31 @@ type Runtime struct {
 	Name    string   `yaml:"name"`    // "Node.js"
 	Command []string `yaml:"command"` // prints the version, e.g. [node, --version]
 	Minimum string   `yaml:"minimum"` // dotted version, e.g. "24.12.0"
+}
+
+// minimumRE is the form of runtime.minimum: one to three dotted numbers.
+var minimumRE = regexp.MustCompile(`^\d+(\.\d+){0,2}$`)
+
+// checkSteps refuses step settings the steps runner could not use: a runtime without
+// its name, command or a dotted minimum, and an empty install_with command.
+func checkSteps(m Manifest) error {
+	rt := m.Runtime
+	if rt.Name != "" || len(rt.Command) > 0 || rt.Minimum != "" {
+		if rt.Name == "" || len(rt.Command) == 0 || !minimumRE.MatchString(rt.Minimum) {
+			return fmt.Errorf("runtime needs a name, a command and a dotted minimum like \"24.12.0\" (got name %q, command %q, minimum %q)", rt.Name, rt.Command, rt.Minimum)
+		}
+	}
+	for tool, argvs := range m.Steps.InstallWith {
+		if len(argvs) == 0 {
+			return fmt.Errorf("install_with.%s has no commands", tool)
+		}
+		for _, argv := range argvs {
+			if len(argv) == 0 {
+				return fmt.Errorf("install_with.%s has an empty command", tool)
+			}
+		}
+	}
+	return nil
 }
 
 // FileRule is a manifest's rule for an output path; see render.Rule.
@@ -81,6 +110,9 @@ type Steps struct {
 	// InstallWith holds faster installs keyed by the tool they need: when that tool is
 	// on PATH, its commands replace Install (e.g. uv: [[uv, sync, --locked]]).
 	InstallWith map[string][][]string `yaml:"install_with"`
+	// InstallOutputs are the top-level entries an install makes (node_modules,
+	// .venv): an interrupted install removes those it made, and nothing else.
+	InstallOutputs []string `yaml:"install_outputs"`
 }
 
 // Template is a manifest with its files.
@@ -88,6 +120,8 @@ type Template struct {
 	Manifest
 	Files fs.FS // the files/ folder
 	rules []render.Rule
+	// shared are the catalog's shared files by name (see Catalog.Share).
+	shared map[string][]byte
 	// digest is computed on first use: hashing every template at start-up would make
 	// every command pay for the one template it renders.
 	digest func() (string, error)
@@ -100,6 +134,19 @@ func (t *Template) Digest() (string, error) { return t.digest() }
 // Catalog is every template, sorted by id.
 type Catalog struct {
 	Templates []*Template
+	shared    map[string][]byte
+}
+
+// Share provides a shared file under name to every template whose manifest lists it
+// in shared_files. Call it before rendering or digesting.
+func (c *Catalog) Share(name string, data []byte) {
+	if c.shared == nil {
+		c.shared = map[string][]byte{}
+	}
+	c.shared[name] = data
+	for _, t := range c.Templates {
+		t.shared = c.shared
+	}
 }
 
 // Load reads every folder of fsys that holds a manifest.
@@ -143,6 +190,9 @@ func loadTemplate(fsys fs.FS, dir string) (*Template, error) {
 	if m.ID == "" || m.Stack == "" || m.Port == 0 {
 		return nil, fmt.Errorf("catalog: %s/%s: id, stack and port are required", dir, ManifestName)
 	}
+	if err := checkSteps(m); err != nil {
+		return nil, fmt.Errorf("catalog: %s/%s: %w", dir, ManifestName, err)
+	}
 	files, err := fs.Sub(fsys, path.Join(dir, FilesDir))
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %s: %w", dir, err)
@@ -162,15 +212,23 @@ func loadTemplate(fsys fs.FS, dir string) (*Template, error) {
 		}
 		t.rules = append(t.rules, rule)
 	}
-	t.digest = sync.OnceValues(func() (string, error) { return digest(fsys, dir) })
+	t.digest = sync.OnceValues(func() (string, error) { return digest(fsys, dir, t.sharedFiles) })
 	return t, nil
 }
 
 // digest hashes every path and content of the template folder in sorted order, so it
 // changes exactly when the template does.
-func digest(fsys fs.FS, dir string) (string, error) {
+func digest(fsys fs.FS, dir string, shared func() ([]render.File, error)) (string, error) {
 	h := sha256.New()
-	err := fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+	files, err := shared()
+	if err != nil {
+		return "", err
+	}
+	for _, f := range files {
+		fmt.Fprintf(h, "shared:%s\x00%d\x00", f.Path, len(f.Data))
+		h.Write(f.Data)
+	}
+	err = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -274,7 +332,30 @@ func (c *Catalog) ReservedNames() []string {
 
 // Render renders the template's files for data.
 func (t *Template) Render(data render.Data) ([]render.File, error) {
-	return render.Render(t.Files, t.rules, data)
+	files, err := render.Render(t.Files, t.rules, data)
+	if err != nil {
+		return nil, err
+	}
+	shared, err := t.sharedFiles()
+	if err != nil {
+		return nil, err
+	}
+	return append(files, shared...), nil
+}
+
+// sharedFiles are the shared files the manifest asks for, at their project paths,
+// sorted by path.
+func (t *Template) sharedFiles() ([]render.File, error) {
+	var out []render.File
+	for path, name := range t.SharedFiles {
+		data, ok := t.shared[name]
+		if !ok {
+			return nil, fmt.Errorf("catalog: template %s needs the shared file %q, which the catalog does not provide", t.ID, name)
+		}
+		out = append(out, render.File{Path: path, Data: data, Mode: render.DefaultMode})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
 }
 
 // Data builds the template data for the given answers.

@@ -79,3 +79,65 @@ func TestCommand(t *testing.T) {
 		t.Error("unknown field accepted")
 	}
 }
+
+func TestLoadRefusesStepsTheRunnerCannotUse(t *testing.T) {
+	for _, extra := range []string{
+		"runtime: {name: Node.js, command: [node, --version]}\n",
+		"runtime: {name: Node.js, command: [node, --version], minimum: \"24.x\"}\n",
+		"runtime: {command: [node, --version], minimum: \"24\"}\n",
+		"steps:\n  install_with:\n    uv: []\n",
+		"steps:\n  install_with:\n    uv: [[]]\n",
+	} {
+		_, err := Load(fstest.MapFS{"a/manifest.yml": manifest("a", "node", extra), "a/files/x": {Data: []byte("x")}})
+		if err == nil {
+			t.Errorf("loaded %q", extra)
+		}
+	}
+	c, err := Load(fstest.MapFS{"a/manifest.yml": manifest("a", "node", "runtime: {name: Node.js, command: [node, --version], minimum: \"24.12.0\"}\nsteps:\n  install_with:\n    uv: [[uv, sync, --locked]]\n"), "a/files/x": {Data: []byte("x")}})
+	if err != nil || c.ByID("a").Runtime.Minimum != "24.12.0" || c.ByID("a").Steps.InstallWith["uv"][0][1] != "sync" {
+		t.Errorf("a valid runtime and install_with: %v", err)
+	}
+}
+
+// TestSharedFiles: a file kept once for every template lands in each project that
+// asks for it, exactly, and is part of the template's digest.
+func TestSharedFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a/manifest.yml": manifest("a-tmpl", "node", "shared_files:\n  docs/api.json: contract\n"),
+		"a/files/x.txt":  {Data: []byte("x")},
+	}
+	load := func(contract string) *Template {
+		c, err := Load(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Share("contract", []byte(contract))
+		return c.ByID("a-tmpl")
+	}
+	tmpl := load(`{"openapi":"3.1.0"}`)
+	files, err := tmpl.Render(tmpl.Data("demo", "demo", "", nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	for _, f := range files {
+		if f.Path == "docs/api.json" {
+			got = string(f.Data)
+		}
+	}
+	if got != `{"openapi":"3.1.0"}` {
+		t.Fatalf("docs/api.json = %q", got)
+	}
+	d1, _ := tmpl.Digest()
+	d2, _ := load(`{"openapi":"3.1.1"}`).Digest()
+	if d1 == d2 {
+		t.Error("the digest does not change with the shared file")
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ByID("a-tmpl").Render(c.ByID("a-tmpl").Data("demo", "demo", "", nil)); err == nil || !strings.Contains(err.Error(), `needs the shared file "contract"`) {
+		t.Errorf("a missing shared file: %v", err)
+	}
+}

@@ -16,8 +16,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stackpick/stackpick/generator"
 	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/render"
+	"github.com/stackpick/stackpick/generator/steps"
 	"github.com/stackpick/stackpick/generator/verify"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
@@ -221,21 +223,21 @@ func targeter(base, workload string) vegeta.Targeter {
 	)
 }
 
-// install renders the target into dir and runs its install steps; it returns how long
-// they took and the size of what they added to dir.
+// install writes the target's project into dir through Plan and Apply (as `new`
+// does) and runs its install step through the steps runner (as `new --install` and
+// `verify` do); it returns how long the install took and the size of what it added
+// to dir.
 func install(ctx context.Context, dir string, t BenchTarget) (time.Duration, int64, error) {
 	files, err := t.Template.Render(t.Data)
 	if err != nil {
 		return 0, 0, fmt.Errorf("compare: render %s: %w", t.Template.ID, err)
 	}
-	for _, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return 0, 0, err
-		}
-		if err := os.WriteFile(p, f.Data, f.Mode); err != nil {
-			return 0, 0, err
-		}
+	plan := generator.NewPlan(dir, files)
+	if err := plan.Check(generator.PolicyError); err != nil {
+		return 0, 0, fmt.Errorf("compare: %s: %w", t.Template.ID, err)
+	}
+	if err := generator.Apply(ctx, plan); err != nil {
+		return 0, 0, fmt.Errorf("compare: write %s: %w", t.Template.ID, err)
 	}
 	before := map[string]bool{}
 	entries, _ := os.ReadDir(dir)
@@ -243,18 +245,12 @@ func install(ctx context.Context, dir string, t BenchTarget) (time.Duration, int
 		before[e.Name()] = true
 	}
 	start := time.Now()
-	for _, argv := range t.Template.Steps.Install {
-		argv, err := catalog.Command(argv, t.Data)
-		if err != nil {
-			return 0, 0, err
+	res := (&steps.Runner{Dir: dir, Template: t.Template, Data: t.Data}).Run(ctx, steps.Install)
+	if res.Err != nil {
+		if ctx.Err() != nil {
+			return 0, 0, fmt.Errorf("compare: install %s: %w", t.Template.ID, res.Err)
 		}
-		out, err := verify.RunCommand(ctx, dir, argv, []string{"CI=true", "NO_COLOR=1"})
-		if err != nil {
-			if ctx.Err() != nil {
-				return 0, 0, fmt.Errorf("compare: install %s: %w", t.Template.ID, ctx.Err())
-			}
-			return 0, 0, fmt.Errorf("compare: install %s: %w\n%s", t.Template.ID, err, lastLines(out, 20))
-		}
+		return 0, 0, fmt.Errorf("compare: install %s: %w\n%s", t.Template.ID, res.Err, lastLines(res.Output, 20))
 	}
 	took := time.Since(start)
 	var size int64
@@ -283,13 +279,18 @@ func duSize(p string) int64 {
 
 // runtimeVersion asks the start command's program for its version (node, python).
 func runtimeVersion(ctx context.Context, dir string, t BenchTarget) string {
+	if rt := t.Template.Runtime; len(rt.Command) > 0 {
+		if v, err := steps.CheckRuntime(ctx, dir, rt); err == nil {
+			return rt.Name + " " + v
+		}
+	}
 	argv, err := catalog.Command(t.Template.Steps.Start, t.Data)
 	if err != nil || len(argv) == 0 {
 		return ""
 	}
 	vctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	out, err := verify.RunCommand(vctx, dir, []string{argv[0], "--version"}, nil)
+	out, err := steps.Exec(vctx, dir, []string{argv[0], "--version"}, nil, nil)
 	if err != nil {
 		return ""
 	}

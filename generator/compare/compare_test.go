@@ -2,9 +2,7 @@ package compare
 
 import (
 	"bytes"
-	"encoding/xml"
 	"math"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -43,6 +41,7 @@ func TestClassify(t *testing.T) {
 		{"Dockerfile", "", roleDocker},
 		{".github/workflows/ci.yml", "", roleCI},
 		{"README.md", "", roleReadme},
+		{".stackpick.yml", "", roleRecord},
 		{"src/widgets.js", "", "other: widgets"},
 		{"notes.txt", "", "other: notes.txt"},
 	}
@@ -265,31 +264,6 @@ func TestBenchSummary(t *testing.T) {
 	}
 }
 
-func TestChartIsSVG(t *testing.T) {
-	var buf bytes.Buffer
-	if err := WriteChart(&buf, fakeBench()); err != nil {
-		t.Fatal(err)
-	}
-	dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
-	for {
-		_, err := dec.Token()
-		if err != nil {
-			if err.Error() != "EOF" {
-				t.Fatalf("not well-formed XML: %v", err)
-			}
-			break
-		}
-	}
-	for _, want := range []string{"<svg", "tpl-a livez", "bare-b livez", "Throughput", "p99"} {
-		if !bytes.Contains(buf.Bytes(), []byte(want)) {
-			t.Errorf("chart has no %q", want)
-		}
-	}
-	if p := os.Getenv("COMPARE_CHART_OUT"); p != "" {
-		_ = os.WriteFile(p, buf.Bytes(), 0o644)
-	}
-}
-
 func TestRenderersWithBench(t *testing.T) {
 	cat := fakeCatalog(t)
 	rep, err := Structure(Answers{Name: "demo"}, subjects(cat, "docker"))
@@ -298,7 +272,7 @@ func TestRenderersWithBench(t *testing.T) {
 	}
 	rep.Bench = fakeBench()
 	var text, md bytes.Buffer
-	if err := WriteText(&text, rep); err != nil {
+	if err := WriteTextWidth(&text, rep, DefaultWidth); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteMarkdown(&md, rep); err != nil {

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
-	"text/tabwriter"
 )
 
 // WriteJSON writes the report as indented JSON.
@@ -15,7 +15,8 @@ func WriteJSON(w io.Writer, r *Report) error {
 	return enc.Encode(r)
 }
 
-// table is a header and rows of cells, written as aligned text or as Markdown.
+// table is a header and rows of cells, written as text fitted to a width or as
+// Markdown. A row of a single cell is a section heading across the table.
 type table struct {
 	title  string
 	header []string
@@ -25,26 +26,7 @@ type table struct {
 
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
 
-func (t *table) text(w io.Writer) error {
-	fmt.Fprintln(w, t.title)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  "+strings.Join(t.header, "\t"))
-	for _, r := range t.rows {
-		fmt.Fprintln(tw, "  "+strings.Join(r, "\t"))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, n := range t.notes {
-		fmt.Fprintln(w, "  "+n)
-	}
-	_, err := fmt.Fprintln(w)
-	return err
-}
-
-func mdCell(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
-}
+func (t *table) section(name string) { t.rows = append(t.rows, []string{name}) }
 
 func (t *table) markdown(w io.Writer) error {
 	fmt.Fprintf(w, "### %s\n\n", t.title)
@@ -55,9 +37,14 @@ func (t *table) markdown(w io.Writer) error {
 	fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 	fmt.Fprintf(w, "|%s\n", strings.Repeat("---|", len(t.header)))
 	for _, r := range t.rows {
-		cells := make([]string, len(r))
-		for i, c := range r {
-			cells[i] = mdCell(c)
+		cells := make([]string, len(t.header))
+		for i := range cells {
+			if i < len(r) {
+				cells[i] = mdCell(r[i])
+			}
+		}
+		if len(r) == 1 {
+			cells[0] = "**" + cells[0] + "**"
 		}
 		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 	}
@@ -69,6 +56,10 @@ func (t *table) markdown(w io.Writer) error {
 	}
 	_, err := fmt.Fprintln(w)
 	return err
+}
+
+func mdCell(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ")
 }
 
 // tables lays the report out; markdown chooses marks that read well on GitHub.
@@ -104,9 +95,21 @@ func tables(r *Report, markdown bool) []*table {
 	sk.notes = []string{fmt.Sprintf("Answers: name %s, features %s. Lines of code leave out blank and comment-only lines.",
 		r.Answers.Name, listOr(r.Answers.Features, "none"))}
 
-	par := &table{title: "Parity (derived from the manifests and the generated files)", header: append([]string{"", ""}, ids...)}
+	// Markdown keeps the group in a column; text puts each group under a heading to
+	// leave the room to the skeletons' columns.
+	par := &table{title: "Parity (derived from the manifests and the generated files)", header: append([]string{""}, ids...)}
+	if markdown {
+		par.header = append([]string{""}, par.header...)
+	}
+	group := ""
 	for _, row := range r.Parity {
-		cells := []string{row.Group, row.Name}
+		cells := []string{row.Name}
+		if markdown {
+			cells = append([]string{row.Group}, cells...)
+		} else if row.Group != group {
+			par.section(row.Group)
+		}
+		group = row.Group
 		for _, c := range row.Cells {
 			mark := no
 			if c.Present {
@@ -120,7 +123,10 @@ func tables(r *Report, markdown bool) []*table {
 	roles := &table{title: "Files by role", header: append([]string{"role"}, ids...)}
 	for _, ro := range r.Roles {
 		cells := []string{ro.Role}
-		for _, fs := range ro.Files {
+		for i, fs := range ro.Files {
+			if ro.Sections != nil {
+				fs = append(slices.Clip(fs), ro.Sections[i]...)
+			}
 			cells = append(cells, listOr(fs, "—"))
 		}
 		roles.add(cells...)
@@ -140,41 +146,39 @@ func tables(r *Report, markdown bool) []*table {
 	return out
 }
 
+// benchTables lays out the benchmark: the figures per workload, then the figures per
+// server (memory, start, install), so that neither table needs a dozen columns.
 func benchTables(b *Bench) []*table {
 	t := &table{
 		title: fmt.Sprintf("Benchmark: %d rounds, %g s per workload after %g s warm-up, %d connections; medians across rounds",
 			b.Rounds, b.Seconds, b.Warmup, b.Connections),
-		header: []string{"server", "kind", "workload", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors", "peak RSS", "cold start ms", "install s", "installed"},
+		// The kind is in the servers table; leaving it out here keeps 80 columns.
+		header: []string{"server", "workload", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors"},
 	}
+	srv := &table{title: "Servers", header: []string{"server", "kind", "peak RSS", "cold start ms", "install s", "installed"}}
 	for _, m := range b.Servers {
 		rt := m.Ratios
-		for k, res := range m.Results {
+		for _, res := range m.Results {
 			var wr map[string]float64
 			if rt != nil {
 				wr = rt.Workloads[res.Workload]
 			}
-			row := []string{m.Template, m.Kind, res.Workload,
+			t.add(m.Template, res.Workload,
 				withRatio(fmt.Sprintf("%.0f", res.RPS), wr, "requests_per_second"),
 				withRatio(fmt.Sprintf("%.2f", res.P50Ms), wr, "p50_ms"),
 				withRatio(fmt.Sprintf("%.2f", res.P90Ms), wr, "p90_ms"),
 				withRatio(fmt.Sprintf("%.2f", res.P99Ms), wr, "p99_ms"),
-				fmt.Sprint(res.Errors),
-			}
-			if k == 0 {
-				var r map[string]float64
-				if rt != nil {
-					r = map[string]float64{"rss": rt.PeakRSSBytes, "cold": rt.ColdStartMs, "install": rt.InstallSeconds, "size": rt.InstalledBytes}
-				}
-				row = append(row,
-					withRatio(humanBytes(m.PeakRSSBytes), r, "rss"),
-					withRatio(fmt.Sprintf("%.0f", m.ColdStartMs), r, "cold"),
-					withRatio(fmt.Sprintf("%.1f", m.InstallSeconds), r, "install"),
-					withRatio(humanBytes(m.InstalledBytes), r, "size"))
-			} else {
-				row = append(row, "", "", "", "")
-			}
-			t.add(row...)
+				fmt.Sprint(res.Errors))
 		}
+		var r map[string]float64
+		if rt != nil {
+			r = map[string]float64{"rss": rt.PeakRSSBytes, "cold": rt.ColdStartMs, "install": rt.InstallSeconds, "size": rt.InstalledBytes}
+		}
+		srv.add(m.Template, m.Kind,
+			withRatio(humanBytes(m.PeakRSSBytes), r, "rss"),
+			withRatio(fmt.Sprintf("%.0f", m.ColdStartMs), r, "cold"),
+			withRatio(fmt.Sprintf("%.1f", m.InstallSeconds), r, "install"),
+			withRatio(humanBytes(m.InstalledBytes), r, "size"))
 	}
 	var runtimes []string
 	for _, m := range b.Servers {
@@ -190,7 +194,7 @@ func benchTables(b *Bench) []*table {
 	for _, w := range b.Workloads {
 		t.notes = append(t.notes, fmt.Sprintf("Workload %s (%s): %s, round robin on each connection.", w.Name, w.Servers, strings.Join(w.Requests, ", ")))
 	}
-	t.notes = append(t.notes, "Peak RSS is the server process's VmHWM; installed is the size of what the install step added (node_modules, .venv).")
+	srv.notes = []string{"Peak RSS is the server process's VmHWM; installed is the size of what the install step added (node_modules, .venv)."}
 
 	o := &table{title: "Skeleton vs bare framework on GET /livez", header: []string{"skeleton", "bare framework", "throughput ratio", "per round", "p99 ratio", "peak RSS ratio"}}
 	for _, x := range b.Overhead {
@@ -201,7 +205,7 @@ func benchTables(b *Bench) []*table {
 		o.add(x.Skeleton, x.Bare, fmt.Sprintf("%.2f", x.Ratio), strings.Join(rounds, " "), fmt.Sprintf("%.2f", x.P99Ratio), fmt.Sprintf("%.2f", x.RSSRatio))
 	}
 	o.notes = []string{"Throughput ratio: the skeleton's requests per second as a share of its bare framework's, the median of the rounds' ratios (goal: at least 0.85)."}
-	return []*table{t, o}
+	return []*table{t, srv, o}
 }
 
 func withRatio(v string, r map[string]float64, key string) string {
@@ -226,11 +230,14 @@ func listOr(xs []string, empty string) string {
 	return strings.Join(xs, ", ")
 }
 
-// WriteText writes the report as aligned tables for a terminal.
-func WriteText(w io.Writer, r *Report) error {
-	fmt.Fprintf(w, "Comparing %s with the same answers.\n\n", strings.Join(templateIDs(r), ", "))
+// WriteTextWidth writes the report as tables whose lines fit width columns (the
+// terminal's width; DefaultWidth when 0 or less, never under 40): cells wrap inside
+// their columns, and a table too wide for columns prints a block per row.
+func WriteTextWidth(w io.Writer, r *Report, width int) error {
+	writeWrapped(w, fmt.Sprintf("Comparing %s with the same answers.", strings.Join(templateIDs(r), ", ")), fitWidth(width), "", "")
+	fmt.Fprintln(w)
 	for _, t := range tables(r, false) {
-		if err := t.text(w); err != nil {
+		if err := t.text(w, width); err != nil {
 			return err
 		}
 	}

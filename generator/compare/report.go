@@ -81,6 +81,10 @@ type Cell struct {
 type Role struct {
 	Role  string     `json:"role"`
 	Files [][]string `json:"files"`
+	// Sections lists, per skeleton, the parts of other files that play the role, such
+	// as "pyproject.toml [tool.ruff]" for the lint config; a skeleton with a section
+	// has a counterpart. Present only when some skeleton has one.
+	Sections [][]string `json:"sections,omitempty"`
 }
 
 // Unpaired is a file with no counterpart in another skeleton.

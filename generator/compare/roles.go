@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/stackpick/stackpick/generator/answers"
 )
 
 // The roles, in the order reports list them. A file's role comes from its path and
@@ -31,6 +33,7 @@ const (
 	roleCI         = "CI workflow"
 	roleGitIgnore  = "git ignore list"
 	roleReadme     = "README"
+	roleRecord     = "stackpick record"
 	testsPrefix    = "tests: "
 )
 
@@ -40,7 +43,7 @@ var roleOrder = []string{
 	roleEntry, roleApp, roleServer, roleSettings, roleStorage, roleValidation, roleProblems,
 	roleLogging, roleMiddleware, roleRoutes, roleWebSocket, rolePackage,
 	roleTestHelp, testsPrefix,
-	roleManifest, roleLock, roleLint, roleDocker, roleDockerIgn, roleCI, roleGitIgnore, roleReadme,
+	roleManifest, roleLock, roleLint, roleDocker, roleDockerIgn, roleCI, roleGitIgnore, roleReadme, roleRecord,
 }
 
 // sourceStems maps a source file's name without extension to its role. Folder names
@@ -88,6 +91,8 @@ func classify(p, entry string) string {
 		return roleDockerIgn
 	case base == ".gitignore":
 		return roleGitIgnore
+	case p == answers.RecordName:
+		return roleRecord
 	case strings.HasPrefix(strings.ToUpper(base), "README"):
 		return roleReadme
 	case lockNames[base]:

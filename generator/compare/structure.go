@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -350,10 +349,15 @@ func parity(all []*analysis) []Row {
 		return true, fmt.Sprintf("%s; %s", plural(len(tests), "file"), a.commands(a.t.Steps.Test))
 	})
 	row("project", "lint", func(a *analysis) (bool, string) {
-		if len(a.t.Steps.Lint) == 0 {
+		tools := a.lintTools()
+		if len(tools) == 0 {
 			return false, "none"
 		}
-		return true, a.lintDetail()
+		var parts []string
+		for _, l := range tools {
+			parts = append(parts, l.String())
+		}
+		return true, strings.Join(parts, ", ")
 	})
 	row("project", "Dockerfile", func(a *analysis) (bool, string) {
 		files := a.filesWith(func(p string) bool { return a.role[p] == roleDocker })
@@ -391,7 +395,7 @@ func parity(all []*analysis) []Row {
 		if len(files) == 0 {
 			return false, "none"
 		}
-		return true, files[0].Path + "; " + a.commands(a.t.Steps.Install)
+		return a.lockDetail(files[0].Path)
 	})
 	return rows
 }
@@ -408,41 +412,169 @@ func (a *analysis) commands(steps [][]string) string {
 	return strings.Join(out, " && ")
 }
 
-// lintDetail names the lint tools (through package.json scripts for `npm run X`) and
-// where each is configured.
-func (a *analysis) lintDetail() string {
-	var parts []string
+// lintTool is a lint tool a template's lint step runs and where it is configured:
+// a file of its own (biome.json) or a section of the package manifest
+// (pyproject.toml [tool.ruff]); both empty when it runs on its defaults.
+type lintTool struct {
+	name    string
+	file    string
+	section string
+}
+
+func (l lintTool) String() string {
+	where := strings.TrimSpace(l.file + " " + l.section)
+	if where == "" {
+		return l.name
+	}
+	return l.name + " (" + where + ")"
+}
+
+// lintTools names the lint step's tools (through package.json scripts for `npm run X`)
+// and where each is configured.
+func (a *analysis) lintTools() []lintTool {
+	var out []lintTool
 	for _, argv := range a.t.Steps.Lint {
+		if len(argv) == 0 {
+			continue
+		}
 		tool := path.Base(argv[0])
 		if (tool == "npm" || tool == "yarn" || tool == "pnpm") && len(argv) > 1 {
 			script := argv[len(argv)-1]
 			if scripts, ok := a.pkgJSON["scripts"].(map[string]any); ok {
 				if s, ok := scripts[script].(string); ok && s != "" {
-					tool = strings.Fields(s)[0]
+					tool = path.Base(strings.Fields(s)[0])
 				}
 			}
 		}
-		if slices.ContainsFunc(parts, func(p string) bool { return strings.HasPrefix(p, tool+" ") || p == tool }) {
+		if slices.ContainsFunc(out, func(l lintTool) bool { return l.name == tool }) {
 			continue
 		}
-		where := ""
+		l := lintTool{name: tool}
 		for _, f := range a.files {
-			switch {
-			case a.role[f.Path] == roleLint && strings.Contains(path.Base(f.Path), tool):
-				where = f.Path
-			case a.role[f.Path] == roleManifest && bytes.Contains(f.Data, []byte("[tool."+tool)):
-				where = f.Path + " [tool." + tool + "]"
-			}
-			if where != "" {
+			if a.role[f.Path] == roleLint && strings.Contains(path.Base(f.Path), tool) {
+				l.file = f.Path
 				break
 			}
 		}
-		if where != "" {
-			tool += " (" + where + ")"
+		if l.file == "" {
+			for _, f := range a.files {
+				if a.role[f.Path] != roleManifest || path.Dir(f.Path) != "." {
+					continue
+				}
+				if sec := manifestSection(path.Base(f.Path), f.Data, tool); sec != "" {
+					l.file, l.section = f.Path, sec
+					break
+				}
+			}
 		}
-		parts = append(parts, tool)
+		out = append(out, l)
 	}
-	return strings.Join(parts, ", ")
+	return out
+}
+
+// manifestSection names the part of a package manifest that configures tool:
+// pyproject.toml's [tool.X] table, package.json's "X" or "XConfig" key.
+func manifestSection(name string, data []byte, tool string) string {
+	switch name {
+	case "pyproject.toml":
+		var py struct {
+			Tool map[string]any `toml:"tool"`
+		}
+		if _, err := toml.Decode(string(data), &py); err == nil && py.Tool[tool] != nil {
+			return "[tool." + tool + "]"
+		}
+	case "package.json":
+		var pkg map[string]json.RawMessage
+		if json.Unmarshal(data, &pkg) == nil {
+			for _, key := range []string{tool, tool + "Config"} {
+				if _, ok := pkg[key]; ok {
+					return `"` + key + `"`
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// sections lists the parts of a's files of other roles that play role: today the lint
+// config kept in the package manifest.
+func (a *analysis) sections(role string) []string {
+	out := []string{}
+	if role != roleLint {
+		return out
+	}
+	for _, l := range a.lintTools() {
+		if l.section != "" {
+			out = append(out, l.file+" "+l.section)
+		}
+	}
+	return out
+}
+
+// lockReaders are the install commands that install what a lockfile pins, by the
+// lockfile's name (`pip install` reads none of them; `uv pip install` neither).
+var lockReaders = map[string][]string{
+	"package-lock.json": {"npm ci", "npm install", "npm i"},
+	"uv.lock":           {"uv sync"},
+	"poetry.lock":       {"poetry install", "poetry sync"},
+	"yarn.lock":         {"yarn install", "yarn"},
+	"pnpm-lock.yaml":    {"pnpm install", "pnpm i"},
+	"Pipfile.lock":      {"pipenv install", "pipenv sync"},
+}
+
+// readsLock says whether an install (a list of commands) installs from the lockfile:
+// a command known to read it, or one that names it (pip install -r requirements.lock).
+func readsLock(steps [][]string, lock string) bool {
+	name := path.Base(lock)
+	for _, argv := range steps {
+		if len(argv) == 0 {
+			continue
+		}
+		cmd := path.Base(argv[0])
+		if len(argv) > 1 {
+			cmd += " " + argv[1]
+		}
+		for _, r := range lockReaders[name] {
+			if cmd == r || path.Base(argv[0]) == r {
+				return true
+			}
+		}
+		for _, arg := range argv[1:] {
+			if path.Base(arg) == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lockDetail says which install uses the lockfile. The manifest's install_with
+// commands replace the install when their tool is on PATH, so a lockfile only they
+// read is used only then; the plain install is the fallback, and says what it ignores.
+// A lockfile no install reads counts only if the locked step keeps it in step with
+// the manifest, and the detail says that the install does not read it.
+func (a *analysis) lockDetail(lock string) (bool, string) {
+	install := a.commands(a.t.Steps.Install)
+	if readsLock(a.t.Steps.Install, lock) {
+		return true, lock + "; " + install
+	}
+	tools := make([]string, 0, len(a.t.Steps.InstallWith))
+	for tool := range a.t.Steps.InstallWith {
+		tools = append(tools, tool)
+	}
+	sort.Strings(tools)
+	for _, tool := range tools {
+		steps := a.t.Steps.InstallWith[tool]
+		if readsLock(steps, lock) {
+			return true, fmt.Sprintf("%s; %s when %s is on PATH, else %s (ignores %s)",
+				lock, a.commands(steps), tool, install, path.Base(lock))
+		}
+	}
+	if len(a.t.Steps.Locked) > 0 {
+		return true, fmt.Sprintf("%s, checked by %s; the install (%s) does not read it",
+			lock, a.commands(a.t.Steps.Locked), install)
+	}
+	return false, fmt.Sprintf("%s, but the install (%s) does not read it", lock, install)
 }
 
 var (
@@ -466,6 +598,8 @@ func dockerDetail(data []byte) string {
 }
 
 // pairRoles groups each skeleton's files by role and lists those with no counterpart.
+// A skeleton has a counterpart when it has a file in the role or a section of another
+// file that plays it (the lint config in pyproject.toml).
 func pairRoles(all []*analysis) ([]Role, []Unpaired) {
 	byRole := map[string][][]string{}
 	for i, a := range all {
@@ -491,14 +625,24 @@ func pairRoles(all []*analysis) ([]Role, []Unpaired) {
 	roles, unpaired := []Role{}, []Unpaired{}
 	for _, r := range names {
 		files := byRole[r]
+		sections := make([][]string, len(all))
+		anySection := false
 		var missing []string
 		for i, fs := range files {
+			sections[i] = all[i].sections(r)
+			anySection = anySection || len(sections[i]) > 0
 			if fs == nil {
 				files[i] = []string{}
-				missing = append(missing, all[i].t.ID)
+				if len(sections[i]) == 0 {
+					missing = append(missing, all[i].t.ID)
+				}
 			}
 		}
-		roles = append(roles, Role{Role: r, Files: files})
+		role := Role{Role: r, Files: files}
+		if anySection {
+			role.Sections = sections
+		}
+		roles = append(roles, role)
 		if len(missing) == 0 {
 			continue
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/recommend"
 	"github.com/stackpick/stackpick/generator/render"
+	"github.com/stackpick/stackpick/generator/steps"
 )
 
 // Project is a resolved project: its answers, its template and what it renders from.
@@ -213,6 +214,12 @@ func CheckFeatures(a answers.Answers, templates ...*catalog.Template) error {
 func dataFor(t *catalog.Template, a answers.Answers) render.Data {
 	name := a.Get(answers.KeyName)
 	return t.Data(name, answers.PackageName(name), a.Get(answers.KeyDescription), a.List(answers.KeyFeatures))
+}
+
+// Steps is the runner of the project's manifest steps (install, lint, test, start) in
+// its folder.
+func (p *Project) Steps() *steps.Runner {
+	return &steps.Runner{Dir: p.Target, Template: p.Template, Data: p.Data}
 }
 
 // Plan renders the project and adds its record (.stackpick.yml), which names the

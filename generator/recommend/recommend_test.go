@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/stackpick/stackpick/generator/answers"
-	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/recommend"
 	"github.com/stackpick/stackpick/templates"
 	"go.yaml.in/yaml/v3"
@@ -107,7 +106,7 @@ func TestEveryAnswerIsModelled(t *testing.T) {
 	if got := m.CriterionIDs(); !slices.Equal(got, want) {
 		t.Fatalf("criteria %v, want the comparison's order %v", got, want)
 	}
-	cat, err := catalog.Load(templates.FS())
+	cat, err := templates.Catalog()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
-	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/render"
 	"github.com/stackpick/stackpick/templates"
 )
@@ -13,7 +12,7 @@ import (
 // BenchmarkRender renders each embedded template in memory, as `stackpick new` does
 // with the default answers (features docker and ci).
 func BenchmarkRender(b *testing.B) {
-	cat, err := catalog.Load(templates.FS())
+	cat, err := templates.Catalog()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -39,7 +38,7 @@ func BenchmarkRender(b *testing.B) {
 func BenchmarkCatalogLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := catalog.Load(templates.FS()); err != nil {
+		if _, err := templates.Catalog(); err != nil {
 			b.Fatal(err)
 		}
 	}

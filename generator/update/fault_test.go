@@ -101,17 +101,17 @@ func (w *cancellingWriter) Rename(from, to string) error {
 func preparedUpdate(t *testing.T) (string, func() *Plan) {
 	v1 := templateFS(t)
 	v2 := nextVersion(t, v1)
-	v2["node-express/files/src/extra/more.js"] = v2["node-express/files/src/added.js"]
-	delete(v2, "node-express/files/src/middleware/security.js")
-	delete(v2, "node-express/files/src/middleware/body.js")
-	delete(v2, "node-express/files/src/middleware/request-log.js")
+	v2["node-express/files/src/extra/more.ts"] = v2["node-express/files/src/added.ts"]
+	delete(v2, "node-express/files/src/middleware/security.ts")
+	delete(v2, "node-express/files/src/middleware/body.ts")
+	delete(v2, "node-express/files/src/middleware/request-log.ts")
 	c1, c2 := load(t, v1), load(t, v2)
 	parent := t.TempDir()
 	dir := filepath.Join(parent, "demo")
 	generate(t, c1, dir, "stack=node")
-	store := strings.SplitAfter(readFile(t, dir, "src/store.js"), "\n")
+	store := strings.SplitAfter(readFile(t, dir, "src/store.ts"), "\n")
 	store[1] = "// mine\n"
-	writeFile(t, dir, "src/store.js", strings.Join(store, ""))
+	writeFile(t, dir, "src/store.ts", strings.Join(store, ""))
 	return parent, func() *Plan {
 		plan, _, err := Prepare(Request{Catalog: c2, Dir: dir, GeneratedBy: by})
 		if err != nil {
@@ -167,7 +167,7 @@ func TestInterruptAtEveryStep(t *testing.T) {
 			sameTree(t, tree(t, parent), before)
 		case err == nil:
 			after = tree(t, parent)
-			if !strings.Contains(after["demo/src/store.js"], "<<<<<<< yours") {
+			if !strings.Contains(after["demo/src/store.ts"], "<<<<<<< yours") {
 				t.Fatalf("cancel at %d: incomplete update", n)
 			}
 			if n < w.calls {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/stackpick/stackpick/docs"
 	"github.com/stackpick/stackpick/generator"
 	"github.com/stackpick/stackpick/generator/catalog"
 	"github.com/stackpick/stackpick/generator/project"
@@ -56,6 +57,7 @@ func load(t testing.TB, fsys fs.FS) *catalog.Catalog {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cat.Share("openapi.json", docs.OpenAPI) // as templates.Catalog does
 	return cat
 }
 
@@ -176,13 +178,13 @@ func writeFile(t testing.TB, dir, p, s string) {
 // lockfile).
 func nextVersion(t testing.TB, v1 fstest.MapFS) fstest.MapFS {
 	v2 := clone(v1)
-	edit(t, v2, "node-express/files/src/store.js", "\n", "\n// store v2\n")
+	edit(t, v2, "node-express/files/src/store.ts", "\n", "\n// store v2\n")
 	edit(t, v2, "node-express/files/package.json.tmpl", `"pino": "10.4.0"`, `"pino": "10.5.0"`)
 	edit(t, v2, "node-express/files/package-lock.json.tmpl", `"version": "10.4.0"`, `"version": "10.5.0"`)
-	v2["node-express/files/src/added.js"] = &fstest.MapFile{Data: []byte("export const added = true;\n"), Mode: 0o644}
-	delete(v2, "node-express/files/src/validation.js")
-	v2["node-express/files/src/errors.js"] = v2["node-express/files/src/problems.js"]
-	delete(v2, "node-express/files/src/problems.js")
+	v2["node-express/files/src/added.ts"] = &fstest.MapFile{Data: []byte("export const added = true;\n"), Mode: 0o644}
+	delete(v2, "node-express/files/src/validation.ts")
+	v2["node-express/files/src/errors.ts"] = v2["node-express/files/src/problems.ts"]
+	delete(v2, "node-express/files/src/problems.ts")
 	edit(t, v2, "python-fastapi/files/pyproject.toml.tmpl", `"fastapi==0.165.0"`, `"fastapi==0.166.0"`)
 	edit(t, v2, "python-fastapi/files/src/__package__/storage.py", "\n", "\n# storage v2\n")
 	return v2
@@ -213,16 +215,16 @@ func TestClassification(t *testing.T) {
 	c1, c2 := load(t, v1), load(t, nextVersion(t, v1))
 	dir := filepath.Join(t.TempDir(), "demo")
 	generate(t, c1, dir, "stack=node")
-	// yours: a line of app.js; conflict: store.js's second line; removed-kept:
-	// problems.js edited (the template renames it); deleted: health.js removed;
+	// yours: a line of app.ts; conflict: store.ts's second line; removed-kept:
+	// problems.ts edited (the template renames it); deleted: health.ts removed;
 	// package.json: a dependency added right beside the template's bump.
-	writeFile(t, dir, "src/app.js", strings.Replace(readFile(t, dir, "src/app.js"), "\n", "\n// mine\n", 1))
-	store := strings.SplitAfter(readFile(t, dir, "src/store.js"), "\n")
+	writeFile(t, dir, "src/app.ts", strings.Replace(readFile(t, dir, "src/app.ts"), "\n", "\n// mine\n", 1))
+	store := strings.SplitAfter(readFile(t, dir, "src/store.ts"), "\n")
 	store[1] = "// my store line\n" + store[1]
-	writeFile(t, dir, "src/store.js", strings.Join(store, ""))
-	writeFile(t, dir, "src/problems.js", readFile(t, dir, "src/problems.js")+"// my problem\n")
-	writeFile(t, dir, "src/validation.js", readFile(t, dir, "src/validation.js")+"// my rule\n")
-	os.Remove(filepath.Join(dir, "src/routes/health.js"))
+	writeFile(t, dir, "src/store.ts", strings.Join(store, ""))
+	writeFile(t, dir, "src/problems.ts", readFile(t, dir, "src/problems.ts")+"// my problem\n")
+	writeFile(t, dir, "src/validation.ts", readFile(t, dir, "src/validation.ts")+"// my rule\n")
+	os.Remove(filepath.Join(dir, "src/routes/health.ts"))
 	writeFile(t, dir, "package.json", strings.Replace(readFile(t, dir, "package.json"), `"pino": "10.4.0"`, `"pino": "10.4.0",
     "zod": "4.1.0"`, 1))
 	plan, _, err := Prepare(Request{Catalog: c2, Dir: dir, GeneratedBy: by})
@@ -230,9 +232,9 @@ func TestClassification(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]Status{
-		"src/app.js": Ours, "src/store.js": Conflict, "src/problems.js": Removed, "src/errors.js": Merged,
-		"src/added.js": Added, "src/validation.js": RemovedKept, "src/routes/health.js": Deleted,
-		"package.json": Merged, "package-lock.json": Regenerate, "src/logger.js": Unchanged,
+		"src/app.ts": Ours, "src/store.ts": Conflict, "src/problems.ts": Removed, "src/errors.ts": Merged,
+		"src/added.ts": Added, "src/validation.ts": RemovedKept, "src/routes/health.ts": Deleted,
+		"package.json": Merged, "package-lock.json": Regenerate, "src/logger.ts": Unchanged,
 	}
 	for _, e := range plan.Entries {
 		if w, ok := want[e.Path]; ok && e.Status != w {
@@ -246,19 +248,19 @@ func TestClassification(t *testing.T) {
 	if !strings.Contains(pkg, `"pino": "10.5.0"`) || !strings.Contains(pkg, `"zod": "4.1.0"`) || strings.Contains(pkg, "<<<<<<<") {
 		t.Errorf("package.json not merged by structure:\n%s", pkg)
 	}
-	if s := readFile(t, dir, "src/store.js"); !strings.Contains(s, "<<<<<<< yours\n") || !strings.Contains(s, "// my store line") || !strings.Contains(s, "// store v2") {
-		t.Errorf("store.js lacks the conflict:\n%s", s)
+	if s := readFile(t, dir, "src/store.ts"); !strings.Contains(s, "<<<<<<< yours\n") || !strings.Contains(s, "// my store line") || !strings.Contains(s, "// store v2") {
+		t.Errorf("store.ts lacks the conflict:\n%s", s)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "src/problems.js")); err == nil {
-		t.Error("problems.js, renamed by the template, was not removed")
+	if _, err := os.Stat(filepath.Join(dir, "src/problems.ts")); err == nil {
+		t.Error("problems.ts, renamed by the template, was not removed")
 	}
-	if !strings.Contains(readFile(t, dir, "src/errors.js"), "// my problem") {
+	if !strings.Contains(readFile(t, dir, "src/errors.ts"), "// my problem") {
 		t.Error("your change to a file the template renamed did not follow it")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "src/routes/health.js")); err == nil {
+	if _, err := os.Stat(filepath.Join(dir, "src/routes/health.ts")); err == nil {
 		t.Error("a file you deleted came back")
 	}
-	if !strings.Contains(readFile(t, dir, "src/validation.js"), "// my rule") {
+	if !strings.Contains(readFile(t, dir, "src/validation.ts"), "// my rule") {
 		t.Error("an edited file the template removed was not kept")
 	}
 	if len(plan.Lockfiles) != 1 || plan.Lockfiles[0].Command[0] != "npm" {
@@ -310,7 +312,7 @@ func TestNoChangeChangesNothing(t *testing.T) {
 	r := rand.New(rand.NewSource(3))
 	dir := filepath.Join(t.TempDir(), "demo")
 	generate(t, cat, dir, "stack=node")
-	files := []string{"src/app.js", "src/store.js", "README.md", "package.json", "package-lock.json", "src/routes/items.js"}
+	files := []string{"src/app.ts", "src/store.ts", "README.md", "package.json", "package-lock.json", "src/routes/items.ts"}
 	for i := 0; i < 10; i++ {
 		f := files[r.Intn(len(files))]
 		switch r.Intn(3) {
@@ -358,7 +360,7 @@ func TestRandomEditScripts(t *testing.T) {
 	v1 := templateFS(t)
 	c1 := load(t, v1)
 	r := rand.New(rand.NewSource(4))
-	const file = "src/store.js" // copied byte for byte: template lines are project lines
+	const file = "src/store.ts" // copied byte for byte: template lines are project lines
 	src := string(v1["node-express/files/"+file].Data)
 	n := len(strings.SplitAfter(src, "\n"))
 	rounds := 12
@@ -400,8 +402,8 @@ func TestRandomEditScripts(t *testing.T) {
 		}
 		writeFile(t, dir, file, strings.Join(user, ""))
 		// Another file the template does not change, edited freely.
-		writeFile(t, dir, "src/app.js", randomEdit(r, readFile(t, dir, "src/app.js"), nil))
-		appJS := readFile(t, dir, "src/app.js")
+		writeFile(t, dir, "src/app.ts", randomEdit(r, readFile(t, dir, "src/app.ts"), nil))
+		appJS := readFile(t, dir, "src/app.ts")
 		plan := runUpdate(t, c2, dir)
 		got := readFile(t, dir, file)
 		for _, m := range mine {
@@ -409,8 +411,8 @@ func TestRandomEditScripts(t *testing.T) {
 				t.Fatalf("round %d: the user's %q was lost:\n%s", round, m, got)
 			}
 		}
-		if readFile(t, dir, "src/app.js") != appJS {
-			t.Fatalf("round %d: app.js changed", round)
+		if readFile(t, dir, "src/app.ts") != appJS {
+			t.Fatalf("round %d: app.ts changed", round)
 		}
 		if !overlap {
 			if plan.Conflicts() != 0 {
@@ -492,7 +494,7 @@ func TestNoBaseGivesTwoWayPreview(t *testing.T) {
 	for _, e := range plan.Entries {
 		statuses[e.Path] = e.Status
 	}
-	if statuses["src/store.js"] != Differs || statuses["src/added.js"] != Added || statuses["src/logger.js"] != Unchanged {
+	if statuses["src/store.ts"] != Differs || statuses["src/added.ts"] != Added || statuses["src/logger.ts"] != Unchanged {
 		t.Errorf("two-way statuses %v", statuses)
 	}
 }
@@ -567,7 +569,7 @@ func TestAnswerChangeRandom(t *testing.T) {
 	cat := load(t, templateFS(t))
 	r := rand.New(rand.NewSource(6))
 	files := map[string][]string{
-		"node":   {"src/store.js", "src/routes/items.js", "test/items.test.js", "biome.json"},
+		"node":   {"src/store.ts", "src/routes/items.ts", "test/items.test.ts", "biome.json"},
 		"python": {"src/demo/storage.py", "src/demo/routes.py", "tests/test_items.py", ".gitignore"},
 	}
 	for round := 0; round < 6; round++ {
@@ -635,16 +637,16 @@ func TestDeletedThenRenamedStaysDeleted(t *testing.T) {
 	c1, c2 := load(t, v1), load(t, nextVersion(t, v1))
 	dir := filepath.Join(t.TempDir(), "demo")
 	generate(t, c1, dir, "stack=node")
-	os.Remove(filepath.Join(dir, "src/problems.js"))
+	os.Remove(filepath.Join(dir, "src/problems.ts"))
 	plan := runUpdate(t, c2, dir)
-	for _, p := range []string{"src/problems.js", "src/errors.js"} {
+	for _, p := range []string{"src/problems.ts", "src/errors.ts"} {
 		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
 			t.Errorf("%s exists", p)
 		}
 	}
 	for _, e := range plan.Entries {
-		if e.Path == "src/errors.js" && e.Status != Deleted {
-			t.Errorf("errors.js: %s", e.Status)
+		if e.Path == "src/errors.ts" && e.Status != Deleted {
+			t.Errorf("errors.ts: %s", e.Status)
 		}
 	}
 }

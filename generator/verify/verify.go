@@ -7,18 +7,23 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/coder/websocket"
 	"github.com/stackpick/stackpick/generator/catalog"
-	"github.com/stackpick/stackpick/generator/probe"
+	"github.com/stackpick/stackpick/generator/internal/probe"
 	"github.com/stackpick/stackpick/generator/render"
+	"github.com/stackpick/stackpick/generator/steps"
 )
+
+// SchemaVersion is the version of the report's JSON shape; it changes only when a
+// field changes meaning or goes away.
+const SchemaVersion = 1
 
 // The steps, in order.
 const (
@@ -33,20 +38,26 @@ const (
 
 // Step is the outcome of one step.
 type Step struct {
-	Name    string         `json:"name"`
-	OK      bool           `json:"ok"`
-	Seconds float64        `json:"seconds"`
-	Detail  string         `json:"detail,omitempty"` // why it failed, or what it measured
-	Output  string         `json:"output,omitempty"` // the tail of a failed command's output
-	Checks  []probe.Result `json:"checks,omitempty"` // the probe's rules
+	Name    string  `json:"name"`
+	OK      bool    `json:"ok"`
+	Seconds float64 `json:"seconds"`
+	Detail  string  `json:"detail,omitempty"` // why it failed, or what it measured
+	// Variant is the install_with tool that replaced the default install ("uv").
+	Variant  string   `json:"variant,omitempty"`
+	Commands []string `json:"commands,omitempty"` // what install, lint and test ran
+	// Failures are the failing tests as the test runner reported them, to show first.
+	Failures []steps.Failure `json:"failures,omitempty"`
+	Output   string          `json:"output,omitempty"` // the tail of a failed command's output
+	Checks   []probe.Result  `json:"checks,omitempty"` // the probe's rules
 }
 
 // Report is every step run, in order.
 type Report struct {
-	Dir      string `json:"dir"`
-	Template string `json:"template"`
-	OK       bool   `json:"ok"`
-	Steps    []Step `json:"steps"`
+	SchemaVersion int    `json:"schema_version"`
+	Dir           string `json:"dir"`
+	Template      string `json:"template"`
+	OK            bool   `json:"ok"`
+	Steps         []Step `json:"steps"`
 }
 
 // Options say what to verify.
@@ -59,6 +70,9 @@ type Options struct {
 	// Started is called when a step starts, Finished when it ends; both may be nil.
 	Started  func(name string)
 	Finished func(Step)
+	// SkipCORS boots the server without CORS_ORIGINS and leaves out the CORS checks
+	// (for skeletons that predate them).
+	SkipCORS bool
 }
 
 // shutdownTimeout is the drain time the server is started with; the exit must come
@@ -68,7 +82,7 @@ const shutdownTimeout = 10 * time.Second
 // Run verifies the project. It stops early when a step makes the rest meaningless
 // (install or boot failed) or ctx ends; the server it started is always stopped.
 func Run(ctx context.Context, o Options) Report {
-	rep := Report{Dir: o.Dir, Template: o.Template.ID, OK: true}
+	rep := Report{SchemaVersion: SchemaVersion, Dir: o.Dir, Template: o.Template.ID, OK: true}
 	want := func(name string) bool { return len(o.Only) == 0 || o.Only[name] }
 	step := func(name string, f func(*Step) error) bool {
 		if o.Started != nil {
@@ -78,7 +92,8 @@ func Run(ctx context.Context, o Options) Report {
 		start := time.Now()
 		err := f(&s)
 		s.Seconds = time.Since(start).Seconds()
-		if err != nil && ctx.Err() != nil {
+		var ie *steps.InterruptedError
+		if err != nil && ctx.Err() != nil && !errors.As(err, &ie) {
 			err = fmt.Errorf("interrupted: %w", err)
 		}
 		s.OK = err == nil
@@ -92,30 +107,35 @@ func Run(ctx context.Context, o Options) Report {
 		}
 		return s.OK
 	}
-	commands := func(steps [][]string) func(*Step) error {
+	runner := &steps.Runner{Dir: o.Dir, Template: o.Template, Data: o.Data}
+	commands := func(name string) func(*Step) error {
 		return func(s *Step) error {
-			for _, argv := range steps {
-				argv, err := catalog.Command(argv, o.Data)
-				if err != nil {
-					return err
+			res := runner.Run(ctx, name)
+			s.Variant, s.Commands, s.Failures, s.Output = res.Variant, res.Commands, res.Failures, res.Output
+			if res.Err != nil {
+				if n := len(res.Failures); n > 0 {
+					return fmt.Errorf("%d failing %s: %w", n, plural(n, "test", "tests"), res.Err)
 				}
-				out, err := RunCommand(ctx, o.Dir, argv, []string{"CI=true", "NO_COLOR=1"})
-				if err != nil {
-					s.Output = tail(out)
-					return err
-				}
+				return res.Err
+			}
+			s.Detail = strings.Join(res.Commands, "; ")
+			if res.Variant != "" {
+				s.Detail += " (" + res.Variant + " is on PATH)"
+			}
+			if res.Runtime != "" {
+				s.Detail += "; " + o.Template.Runtime.Name + " " + res.Runtime
 			}
 			return nil
 		}
 	}
-	if want(StepInstall) && !step(StepInstall, commands(o.Template.Steps.Install)) {
+	if want(StepInstall) && !step(StepInstall, commands(steps.Install)) {
 		return rep
 	}
 	if want(StepLint) {
-		step(StepLint, commands(o.Template.Steps.Lint))
+		step(StepLint, commands(steps.Lint))
 	}
 	if want(StepTest) {
-		step(StepTest, commands(o.Template.Steps.Test))
+		step(StepTest, commands(steps.Test))
 	}
 	if !want(StepBoot) && !want(StepProbe) && !want(StepLogs) && !want(StepShutdown) || ctx.Err() != nil {
 		return rep
@@ -134,7 +154,11 @@ func Run(ctx context.Context, o Options) Report {
 		bootCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		defer cancel()
 		var ready time.Duration
-		srv, ready, err = Boot(bootCtx, o.Dir, argv, []string{"SHUTDOWN_TIMEOUT_MS=" + strconv.Itoa(int(shutdownTimeout.Milliseconds()))})
+		env := []string{"SHUTDOWN_TIMEOUT_MS=" + strconv.Itoa(int(shutdownTimeout.Milliseconds()))}
+		if !o.SkipCORS {
+			env = append(env, "CORS_ORIGINS="+probe.CORSOrigin)
+		}
+		srv, ready, err = Boot(bootCtx, o.Dir, argv, env)
 		if err != nil {
 			return err
 		}
@@ -146,7 +170,11 @@ func Run(ctx context.Context, o Options) Report {
 	}
 	if want(StepProbe) {
 		step(StepProbe, func(s *Step) error {
-			s.Checks = probe.Run(ctx, probe.Options{BaseURL: srv.URL, WebSocket: o.Data.Features["websocket"]})
+			po := probe.Options{BaseURL: srv.URL, WebSocket: o.Data.Features["websocket"]}
+			if !o.SkipCORS {
+				po.CORSOrigin = probe.CORSOrigin
+			}
+			s.Checks = probe.Run(ctx, po)
 			if n := probe.Failed(s.Checks); n > 0 {
 				return fmt.Errorf("%d of %d contract checks failed", n, len(s.Checks))
 			}
@@ -161,7 +189,7 @@ func Run(ctx context.Context, o Options) Report {
 		step(StepShutdown, func(s *Step) error {
 			took, err := checkShutdown(ctx, srv, o.Data.Features["websocket"])
 			if err != nil {
-				s.Output = tail(srv.Output())
+				s.Output = steps.Tail(srv.Output(), steps.TailBytes)
 				return err
 			}
 			s.Detail = fmt.Sprintf("in-flight request finished, exit 0, %d ms after SIGTERM", took.Milliseconds())
@@ -228,7 +256,7 @@ func checkShutdown(ctx context.Context, srv *Server, ws bool) (time.Duration, er
 	}
 	time.Sleep(200 * time.Millisecond) // let the server read the request head
 	start := time.Now()
-	if err := srv.Signal(syscall.SIGTERM); err != nil {
+	if err := srv.Terminate(); err != nil {
 		return 0, err
 	}
 	if wsConn != nil {
@@ -259,4 +287,11 @@ func checkShutdown(ctx context.Context, srv *Server, ws bool) (time.Duration, er
 		return 0, fmt.Errorf("exit code %d after SIGTERM, want 0", code)
 	}
 	return time.Since(start), nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

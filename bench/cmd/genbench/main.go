@@ -16,6 +16,10 @@
 //     producing its own skeleton;
 //   - stackpick version against a Go hello-world binary (the start-up floor).
 //
+// Then the time to first request of each stack (firstrequest.go): stackpick new, the
+// manifest's install (its install_with command when that tool is on PATH) and start
+// command, until /readyz answers 200, beside express-generator followed by npm install.
+//
 // cookiecutter, copier (from PyPI, in a virtual environment) and express-generator (from
 // npm) are installed at pinned versions into a cache folder on first use.
 package main
@@ -57,6 +61,8 @@ type config struct {
 	compare                           string
 	runs, slowRuns                    int
 	skipTools                         bool
+	firstRuns                         int
+	firstOnly                         bool
 }
 
 func main() {
@@ -68,6 +74,8 @@ func main() {
 	flag.IntVar(&c.runs, "n", 21, "runs of each command per pair")
 	flag.IntVar(&c.slowRuns, "n-slow", 15, "runs of each command per pair with cookiecutter or copier")
 	flag.BoolVar(&c.skipTools, "skip-tools", false, "compare only with the floors (no installs)")
+	flag.IntVar(&c.firstRuns, "first-runs", 5, "runs of each time-to-first-request case (0: skip them)")
+	flag.BoolVar(&c.firstOnly, "first-only", false, "measure only the time to first request")
 	flag.StringVar(&c.compare, "compare", "", "another stackpick `binary` (e.g. a build with a proposed change) to time against -stackpick")
 	flag.Parse()
 	if err := run(c); err != nil {
@@ -237,6 +245,9 @@ func run(c config) error {
 		argv:  func(string) []string { return []string{c.hello} },
 	}, c.runs})
 
+	if c.firstOnly {
+		pairs = nil
+	}
 	var results []pairResult
 	for i, p := range pairs {
 		fmt.Fprintf(os.Stderr, "[%d/%d] %s: %s vs %s (%d runs each)\n", i+1, len(pairs), p.group, p.a.label, p.b.label, p.runs)
@@ -279,7 +290,19 @@ func run(c config) error {
 		r.sa, r.sb = summarize(as), summarize(bs)
 		results = append(results, r)
 	}
-	report(results)
+	if len(results) > 0 {
+		report(results)
+	}
+	if c.firstRuns > 0 {
+		cases, err := firstRequests(c, tools)
+		if err != nil {
+			return err
+		}
+		firstEnv := append(slices.Clone(env), "CI=true", "NO_COLOR=1", "PIP_DISABLE_PIP_VERSION_CHECK=1")
+		if err := measureFirstRequests(work, firstEnv, cases, c.firstRuns); err != nil {
+			return err
+		}
+	}
 	fmt.Printf("load average at the end: %s (the machine is shared; compare ratios within a pair, not across runs)\n", loadavg())
 	return nil
 }

@@ -2,6 +2,7 @@ import subprocess
 from collections.abc import Callable
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from websockets.exceptions import ConnectionClosed
@@ -18,8 +19,8 @@ def test_echoes_text_and_binary(client: TestClient) -> None:
         assert ws.receive_bytes() == b"\x00\x01"
 
 
-def test_message_at_limit_is_echoed_over_it_closes_1009(client: TestClient) -> None:
-    limit = client.app.state.settings.ws_max_message_bytes
+def test_message_at_limit_is_echoed_over_it_closes_1009(app: FastAPI, client: TestClient) -> None:
+    limit = app.state.settings.ws_max_message_bytes
     with client.websocket_connect("/v1/ws/echo") as ws:
         ws.send_bytes(b"x" * limit)
         assert ws.receive_bytes() == b"x" * limit
@@ -33,7 +34,7 @@ def test_message_at_limit_is_echoed_over_it_closes_1009(client: TestClient) -> N
 
 def test_handshake_has_request_id_and_security_headers(client: TestClient) -> None:
     with client.websocket_connect("/v1/ws/echo", headers={"x-request-id": "ws-1"}) as ws:
-        headers = dict(ws.extra_headers or [])
+        headers: dict[bytes, bytes] = dict(ws.extra_headers or [])
         assert headers[b"x-request-id"] == b"ws-1"
         assert headers[b"content-security-policy"] == b"default-src 'none'; frame-ancestors 'none'"
         assert b"server" not in headers
@@ -43,6 +44,7 @@ def test_real_server_limits_and_shutdown(start: Start) -> None:
     process, port = start(WS_MAX_MESSAGE_BYTES="8")
     url = f"ws://127.0.0.1:{port}/v1/ws/echo"
     with connect(url, additional_headers={"x-request-id": "ws-1"}) as ws:
+        assert ws.response is not None
         headers = ws.response.headers
         assert headers["x-request-id"] == "ws-1"
         assert headers["x-content-type-options"] == "nosniff"

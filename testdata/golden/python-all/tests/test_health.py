@@ -1,6 +1,7 @@
 import signal
 
 import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from golden_app.server import Server
@@ -19,16 +20,16 @@ def test_readyz(client: TestClient) -> None:
     assert response.json() == {"status": "ready"}
 
 
-def test_readyz_draining(client: TestClient) -> None:
-    client.app.state.lifecycle.draining = True
+def test_readyz_draining(app: FastAPI, client: TestClient) -> None:
+    app.state.lifecycle.draining = True
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json() == {"status": "draining"}
 
 
-def test_signal_turns_readiness_off_first(client: TestClient) -> None:
-    lifecycle = client.app.state.lifecycle
-    server = Server(uvicorn.Config(client.app), lifecycle)
+def test_signal_turns_readiness_off_first(app: FastAPI, client: TestClient) -> None:
+    lifecycle = app.state.lifecycle
+    server = Server(uvicorn.Config(app), lifecycle)
     server.handle_exit(signal.SIGTERM, None)
     assert lifecycle.draining
     assert server.should_exit

@@ -84,7 +84,7 @@ def allowed_methods(scope: Scope) -> str:
     routes: list[APIRoute] = scope["app"].state.http_routes
     for route in routes:
         if route.path_regex.fullmatch(scope["path"]):
-            methods.update(route.methods)
+            methods.update(route.methods or ())
     return ", ".join(m for m in _METHOD_ORDER if m in methods)
 
 
@@ -113,6 +113,7 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 
 def install_problem_handlers(app: FastAPI) -> None:
     """Replace FastAPI's default error bodies with problem details."""
-    app.add_exception_handler(ProblemError, _problem_error)
-    app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    # Through the decorator, which keeps each handler's own exception type for mypy.
+    app.exception_handler(ProblemError)(_problem_error)
+    app.exception_handler(HTTPException)(_http_error)
+    app.exception_handler(RequestValidationError)(_validation_error)

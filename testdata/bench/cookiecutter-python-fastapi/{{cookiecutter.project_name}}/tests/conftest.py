@@ -4,8 +4,11 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from {{ cookiecutter.package_name }}.app import create_app
@@ -14,23 +17,38 @@ from {{ cookiecutter.package_name }}.settings import Settings
 PACKAGE = "{{ cookiecutter.package_name }}"
 
 
+@pytest.fixture(autouse=True)
+def hermetic_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every test, and every server it starts, reads only the settings it sets itself:
+    none from the shell's environment, and no .env (the working directory is empty)."""
+    for name in Settings.model_fields:
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def settings() -> Settings:
     return Settings(body_limit_bytes=1024)
 
 
 @pytest.fixture
-def client(settings: Settings) -> Iterator[TestClient]:
+def app(settings: Settings) -> FastAPI:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
     # As a context manager, so that the app's lifespan runs.
-    with TestClient(create_app(settings)) as client:
+    with TestClient(app) as client:
         yield client
 
 
 @pytest.fixture
-def item(client: TestClient) -> dict:
+def item(client: TestClient) -> dict[str, Any]:
     response = client.post("/v1/items", json={"name": "widget", "quantity": 3, "tags": ["a"]})
     assert response.status_code == 201
-    return response.json()
+    item: dict[str, Any] = response.json()
+    return item
 
 
 Start = Callable[..., tuple[subprocess.Popen[str], int]]

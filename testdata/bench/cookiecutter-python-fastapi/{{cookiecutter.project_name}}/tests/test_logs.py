@@ -2,6 +2,7 @@ import json
 import logging
 import re
 import uuid
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -40,7 +41,7 @@ def test_new_request_id_is_a_uuid4() -> None:
         assert uuid.UUID(request_id).variant == uuid.RFC_4122
 
 
-def _access_lines(capsys: pytest.CaptureFixture[str]) -> list[dict]:
+def _access_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
     entries = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     return [e for e in entries if e["logger"].endswith(".access")]
 

@@ -2,16 +2,21 @@
 
 import http.client
 import json
+import os
 import signal
 import socket
 import subprocess
+import sys
 import time
+import urllib.request
 from collections.abc import Callable
+from typing import Any
 
 Start = Callable[..., tuple[subprocess.Popen[str], int]]
+PACKAGE = "{{ cookiecutter.package_name }}"
 
 
-def _stop(process: subprocess.Popen[str], sig: int = signal.SIGTERM) -> int:
+def _stop(process: subprocess.Popen[Any], sig: int = signal.SIGTERM) -> int:
     process.send_signal(sig)
     return process.wait(timeout=10)
 
@@ -64,3 +69,34 @@ def test_drain_that_runs_out_exits_1(start: Start) -> None:
         )
         time.sleep(0.2)
         assert _stop(process) == 1
+
+
+def test_reload_serves() -> None:
+    # `--reload` runs the app in a worker process under uvicorn's reloader.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", PACKAGE, "--reload"],
+        env={**os.environ, "HOST": "127.0.0.1", "PORT": str(port)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        # A group of its own, so that a failed test also stops the reloader's worker.
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=2) as r:
+                    assert json.loads(r.read()) == {"status": "ok"}
+                    break
+            except OSError:
+                assert process.poll() is None, "the reloader exited"
+                assert time.monotonic() < deadline, "no answer within 30 s"
+                time.sleep(0.1)
+        assert _stop(process, signal.SIGINT) == 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

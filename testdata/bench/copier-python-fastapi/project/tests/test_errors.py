@@ -1,7 +1,11 @@
 import json
 import uuid
+from collections.abc import Iterator
+from typing import Any
 
+import httpx2
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 BODY_LIMIT = 1024  # as set in conftest.py
@@ -16,10 +20,10 @@ SECURITY_HEADERS = {
 JSON = {"content-type": "application/json"}
 
 
-def _problem(response, status: int, title: str) -> dict:
+def _problem(response: httpx2.Response, status: int, title: str) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert body["type"] == "about:blank"
     assert body["title"] == title
     assert body["status"] == status
@@ -70,7 +74,7 @@ def test_body_over_limit_is_413(client: TestClient) -> None:
 
 
 def test_chunked_body_over_limit_is_413(client: TestClient) -> None:
-    def chunks():
+    def chunks() -> Iterator[bytes]:
         yield b'{"name":"x",'
         yield b" " * BODY_LIMIT
         yield b'"quantity":1}'
@@ -125,7 +129,7 @@ def test_404_and_405_come_before_415(client: TestClient) -> None:
     )
 
 
-def test_415_comes_before_400_and_404(client: TestClient, item: dict) -> None:
+def test_415_comes_before_400_and_404(client: TestClient, item: dict[str, Any]) -> None:
     _problem(client.put(f"/v1/items/{item['id']}", content=b"{"), 415, "Unsupported Media Type")
     _problem(client.put("/v1/items/nope", content=b"{"), 415, "Unsupported Media Type")
 
@@ -143,8 +147,8 @@ def test_400_comes_before_404_and_404_before_422(client: TestClient) -> None:
     _problem(client.put(missing, content=b"[]", headers=JSON), 404, "Not Found")
 
 
-def test_unexpected_error_is_500_without_internals(client: TestClient) -> None:
-    @client.app.get("/boom")
+def test_unexpected_error_is_500_without_internals(app: FastAPI, client: TestClient) -> None:
+    @app.get("/boom")
     async def boom() -> None:
         raise RuntimeError("secret internals")
 
@@ -167,7 +171,9 @@ def test_unexpected_error_is_500_without_internals(client: TestClient) -> None:
         ("PATCH", "/v1/items", None),
     ],
 )
-def test_headers_on_every_response(client: TestClient, method: str, path: str, body) -> None:
+def test_headers_on_every_response(
+    client: TestClient, method: str, path: str, body: object
+) -> None:
     content = json.dumps(body).encode() if body is not None else None
     response = client.request(method, path, content=content, headers=JSON)
     for name, value in SECURITY_HEADERS.items():
@@ -177,7 +183,7 @@ def test_headers_on_every_response(client: TestClient, method: str, path: str, b
     assert "x-powered-by" not in response.headers
 
 
-def test_delete_has_headers_and_no_body(client: TestClient, item: dict) -> None:
+def test_delete_has_headers_and_no_body(client: TestClient, item: dict[str, Any]) -> None:
     response = client.delete(f"/v1/items/{item['id']}")
     assert response.status_code == 204
     assert response.content == b""
@@ -192,7 +198,7 @@ def test_valid_request_id_is_echoed(client: TestClient, request_id: str) -> None
 
 @pytest.mark.parametrize("request_id", ["", "x" * 129, "has space", "semi;colon", "é"])
 def test_invalid_request_id_is_replaced(client: TestClient, request_id: str) -> None:
-    response = client.get("/nope", headers={"x-request-id": request_id.encode()})
+    response = client.get("/nope", headers={b"x-request-id": request_id.encode()})
     generated = response.headers["x-request-id"]
     assert generated != request_id
     assert uuid.UUID(generated).version == 4

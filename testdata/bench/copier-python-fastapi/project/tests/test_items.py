@@ -1,7 +1,9 @@
 import json
 import re
 import uuid
+from typing import Any
 
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 
@@ -24,13 +26,13 @@ def test_create_returns_item_and_location(client: TestClient) -> None:
     assert response.headers["content-type"] == "application/json"
 
 
-def test_get_returns_item(client: TestClient, item: dict) -> None:
+def test_get_returns_item(client: TestClient, item: dict[str, Any]) -> None:
     response = client.get(f"/v1/items/{item['id']}")
     assert response.status_code == 200
     assert response.json() == item
 
 
-def test_put_replaces_and_keeps_created_at(client: TestClient, item: dict) -> None:
+def test_put_replaces_and_keeps_created_at(client: TestClient, item: dict[str, Any]) -> None:
     response = client.put(f"/v1/items/{item['id']}", json={"name": "gadget", "quantity": 1000000})
     assert response.status_code == 200
     replaced = response.json()
@@ -43,7 +45,7 @@ def test_put_replaces_and_keeps_created_at(client: TestClient, item: dict) -> No
     assert client.get(f"/v1/items/{item['id']}").json() == replaced
 
 
-def test_delete_then_gone(client: TestClient, item: dict) -> None:
+def test_delete_then_gone(client: TestClient, item: dict[str, Any]) -> None:
     response = client.delete(f"/v1/items/{item['id']}")
     assert response.status_code == 204
     assert response.content == b""
@@ -108,7 +110,7 @@ def test_bad_paging_is_422(client: TestClient, query: str, name: str) -> None:
     assert errors[0]["message"]
 
 
-def _pointers(response) -> list[str]:
+def _pointers(response: httpx2.Response) -> list[str]:
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     body = response.json()
@@ -152,7 +154,7 @@ def test_invalid_body_is_422(client: TestClient, body: object, pointers: list[st
     assert _pointers(client.post("/v1/items", content=content, headers=headers)) == pointers
 
 
-def test_invalid_put_body_is_422(client: TestClient, item: dict) -> None:
+def test_invalid_put_body_is_422(client: TestClient, item: dict[str, Any]) -> None:
     response = client.put(f"/v1/items/{item['id']}", json={"name": "x", "quantity": "1"})
     assert _pointers(response) == ["/quantity"]
 

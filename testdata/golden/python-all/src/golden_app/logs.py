@@ -6,6 +6,17 @@ import logging
 import sys
 import time
 
+# LOG_LEVEL's names (settings.py has already mapped the aliases) as logging levels;
+# "silent" is above every level, so nothing is logged.
+LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+    "silent": logging.CRITICAL + 10,
+}
+
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged.
 _RESERVED = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 
@@ -26,7 +37,7 @@ class JsonFormatter(logging.Formatter):
     """Formats a record as a single-line JSON object with its `extra` fields."""
 
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "time": utc_timestamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
@@ -47,7 +58,7 @@ def configure_logging(level: str) -> None:
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(level.upper())
+    root.setLevel(LEVELS[level])
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi"):
         logger = logging.getLogger(name)
         logger.handlers.clear()

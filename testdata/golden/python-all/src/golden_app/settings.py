@@ -1,29 +1,42 @@
-"""Process settings, read once from the environment at start."""
+"""Process settings, read once at start from the environment and a `.env` file."""
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_PORT = 8000
 
-LogLevel = Literal["debug", "info", "warning", "error", "critical"]
+LogLevel = Literal["debug", "info", "warning", "error", "critical", "silent"]
 
 _DIGITS = re.compile(r"[0-9]+")
 # Level names other stacks use (the Node.js skeleton's pino levels), mapped to ours.
 _LEVEL_ALIASES = {"trace": "debug", "warn": "warning", "fatal": "critical"}
+LEVEL_NAMES = ("trace", "debug", "info", "warn", "warning", "error", "fatal", "critical", "silent")
+# An origin as browsers send it: scheme://host[:port], no path, no trailing slash.
+_ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[a-z0-9.:\[\]-]+")
 
 
 class SettingsError(Exception):
-    """A setting from the environment is invalid; the message is one line."""
+    """A setting is invalid; the message is one line."""
 
 
 class Settings(BaseSettings):
-    """Every knob of the service, from environment variables of the same name in capitals."""
+    """Every knob of the service, from environment variables of the same name in capitals.
 
-    model_config = SettingsConfigDict(case_sensitive=False, extra="ignore", frozen=True)
+    Also read from `.env` in the working directory, for local runs: a variable set in the
+    environment wins over the file. A variable set to the empty string counts as unset."""
+
+    model_config = SettingsConfigDict(
+        case_sensitive=False,
+        extra="ignore",
+        frozen=True,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+    )
 
     host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
@@ -31,6 +44,8 @@ class Settings(BaseSettings):
     body_limit_bytes: int = Field(default=102_400, ge=1)
     ws_max_message_bytes: int = Field(default=65_536, ge=1)
     shutdown_timeout_ms: int = Field(default=10_000, ge=0)
+    # Comma-separated in the environment; empty: no CORS headers at all.
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
 
     @field_validator(
         "port",
@@ -54,12 +69,36 @@ class Settings(BaseSettings):
     def _normalize_level(cls, value: Any) -> Any:
         if isinstance(value, str):
             value = value.strip().lower()
+            if value not in LEVEL_NAMES:
+                raise PydanticCustomError("log_level", "must be one of " + ", ".join(LEVEL_NAMES))
             return _LEVEL_ALIASES.get(value, value)
         return value
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origin_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list | tuple):
+            return value
+        origins = []
+        for entry in value:
+            # Scheme and host are case-insensitive; browsers send them in lowercase.
+            origin = str(entry).strip().lower()
+            if not origin:
+                continue
+            if not _ORIGIN.fullmatch(origin):
+                raise PydanticCustomError(
+                    "origin",
+                    "each origin must look like https://app.example or http://localhost:5173"
+                    " (scheme://host[:port], no path, no trailing slash)",
+                )
+            origins.append(origin)
+        return tuple(origins)
+
 
 def load_settings() -> Settings:
-    """Read the settings from the environment, or raise SettingsError with a one-line reason."""
+    """Read the settings, or raise SettingsError with a one-line reason."""
     try:
         return Settings()
     except ValidationError as exc:
@@ -70,7 +109,7 @@ def describe_errors(exc: ValidationError) -> str:
     """Summarize a settings ValidationError as one line: `PORT='abc': must be ...`."""
     parts = []
     for error in exc.errors():
-        name = ".".join(str(part) for part in error["loc"]).upper()
+        name = ".".join(str(part) for part in error["loc"][:1]).upper()
         message = " ".join(str(error["msg"]).split())
         parts.append(f"{name}={error['input']!r}: {message}")
     return "invalid settings: " + "; ".join(parts)

@@ -6,12 +6,16 @@ import signal
 import socket
 import threading
 from collections.abc import Generator
+from pathlib import Path
 from types import FrameType
+from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
 
 from .app import Lifecycle, create_app
-from .settings import Settings
+from .logs import configure_logging
+from .settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
 
@@ -59,20 +63,44 @@ class Server(uvicorn.Server):
         self.drained = not self.force_exit
 
 
+def _options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's options for these settings, shared by serve and serve_with_reload."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "ws": "none",
+        "log_config": None,
+        "log_level": None,
+        "access_log": False,
+        "server_header": False,
+        "timeout_graceful_shutdown": settings.shutdown_timeout_ms / 1000,
+    }
+
+
 def serve(settings: Settings) -> int:
     """Serve until a signal; return the exit code (0, or 1 if the drain timed out)."""
     app = create_app(settings)
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        ws="none",
-        log_config=None,
-        log_level=None,
-        access_log=False,
-        server_header=False,
-        timeout_graceful_shutdown=settings.shutdown_timeout_ms / 1000,
-    )
-    server = Server(config, app.state.lifecycle)
+    server = Server(uvicorn.Config(app, **_options(settings)), app.state.lifecycle)
     server.run()
     return 0 if server.drained else 1
+
+
+def serve_with_reload(settings: Settings) -> int:
+    """Development: uvicorn's reloader watches the package's files and restarts a worker
+    process whenever one changes. Each worker reads the settings (and .env) again through
+    reload_app; the graceful drain and its exit codes are serve's, not this one's."""
+    uvicorn.run(
+        f"{__package__}.server:reload_app",
+        factory=True,
+        reload=True,
+        reload_dirs=[str(Path(__file__).parent)],
+        **_options(settings),
+    )
+    return 0
+
+
+def reload_app() -> FastAPI:
+    """The app of a reloader worker (a fresh process): settings and logging first."""
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

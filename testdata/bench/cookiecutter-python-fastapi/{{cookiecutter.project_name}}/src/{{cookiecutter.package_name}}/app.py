@@ -39,5 +39,9 @@ def create_app(settings: Settings, *, store: ItemStore | None = None) -> FastAPI
     # For the Allow header of a 405: every method each path serves.
     app.state.http_routes = [r for r in routes.router.routes if isinstance(r, APIRoute)]
 
-    app.add_middleware(RequestContextMiddleware, body_limit=settings.body_limit_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        body_limit=settings.body_limit_bytes,
+        cors_origins=settings.cors_origins,
+    )
     return app

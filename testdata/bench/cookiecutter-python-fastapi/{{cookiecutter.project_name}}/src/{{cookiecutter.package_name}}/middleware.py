@@ -1,5 +1,5 @@
-"""The ASGI middleware around every request: request id, security headers, body limit,
-unexpected errors as a 500 problem, and the access log line.
+"""The ASGI middleware around every request: request id, security headers, CORS, body
+limit, unexpected errors as a 500 problem, and the access log line.
 
 One layer, on the hot path of every request, so it works on the raw ASGI messages:
 the headers are scanned once, and the header list of the response is built once."""
@@ -12,6 +12,7 @@ import time
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .access_log import log_request
+from .cors import Cors
 from .problems import problem_response
 
 error_logger = logging.getLogger(__name__.rpartition(".")[0] + ".error")
@@ -39,13 +40,16 @@ def new_request_id() -> str:
 
 class RequestContextMiddleware:
     """Outermost layer: gives every request an id, adds the security headers to every
-    response (WebSocket handshakes included), answers 413 for a body over `body_limit`
+    response (WebSocket handshakes included), answers CORS preflights and adds the CORS
+    headers for the origins in `cors_origins`, answers 413 for a body over `body_limit`
     bytes before anything else is checked, turns unexpected exceptions into a 500
     problem without internals, and writes one access log line per request."""
 
-    def __init__(self, app: ASGIApp, body_limit: int) -> None:
+    def __init__(self, app: ASGIApp, body_limit: int, cors_origins: tuple[str, ...] = ()) -> None:
         self.app = app
         self.body_limit = body_limit
+        # None when no origin is allowed: then no request pays for CORS.
+        self.cors = Cors(cors_origins) if cors_origins else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -53,8 +57,8 @@ class RequestContextMiddleware:
             return
 
         # ASGI header names are lowercase; of a repeated header, the first one counts.
-        caller_id = content_length = None
-        chunked = False
+        caller_id = content_length = origin = None
+        chunked = preflight = False
         for name, value in scope["headers"]:
             if name == b"x-request-id" and caller_id is None:
                 caller_id = value
@@ -62,6 +66,10 @@ class RequestContextMiddleware:
                 content_length = value
             elif name == b"transfer-encoding":
                 chunked = True
+            elif name == b"origin" and origin is None:
+                origin = value
+            elif name == b"access-control-request-method":
+                preflight = True
 
         if caller_id is not None and _REQUEST_ID.fullmatch(caller_id):
             request_id = caller_id.decode("ascii")
@@ -69,6 +77,21 @@ class RequestContextMiddleware:
             request_id = new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         id_header = (b"x-request-id", request_id.encode("ascii"))
+        # CORS headers only for an allowed origin; a preflight from one is answered here.
+        cors_headers: list[tuple[bytes, bytes]] | None = None
+        answer_preflight = False
+        if (
+            self.cors is not None
+            and origin is not None
+            and scope["type"] == "http"
+            # Scheme and host are case-insensitive; the origin is echoed as sent.
+            and self.cors.allows(origin.lower())
+        ):
+            answer_preflight = preflight and scope["method"] == "OPTIONS"
+            if answer_preflight:
+                cors_headers = self.cors.preflight_headers(origin)
+            else:
+                cors_headers = self.cors.response_headers(origin)
 
         status = 0
         started = time.perf_counter()
@@ -84,12 +107,18 @@ class RequestContextMiddleware:
                 ]
                 headers.append(id_header)
                 headers.extend(SECURITY_HEADERS)
+                if cors_headers is not None:
+                    headers.extend(cors_headers)
                 message["headers"] = headers
             elif kind == "websocket.close" and status == 0:
                 status = 403  # closed before the handshake: the server answers 403
             await send(message)
 
         try:
+            if answer_preflight:
+                await send_with_headers({"type": "http.response.start", "status": 204})
+                await send_with_headers({"type": "http.response.body", "body": b""})
+                return
             # HTTP/1.1 has a request body only with a Content-Length or a Transfer-Encoding:
             # without one, a GET goes straight through, nothing read and replayed.
             if scope["type"] == "http" and (chunked or content_length not in (None, b"0")):
@@ -115,7 +144,9 @@ class RequestContextMiddleware:
     async def _read_body(self, content_length: bytes | None, receive: Receive) -> bytes | None:
         """The whole body, read up front so that 413 comes before anything else whether
         the body came with a Content-Length or chunked; None when it is over the limit."""
-        declared = int(content_length) if _DIGITS.fullmatch(content_length or b"") else 0
+        declared = 0
+        if content_length is not None and _DIGITS.fullmatch(content_length):
+            declared = int(content_length)
         if declared > self.body_limit:
             return None
         chunks: list[bytes] = []

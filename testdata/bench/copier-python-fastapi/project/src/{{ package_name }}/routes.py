@@ -15,7 +15,8 @@ router = APIRouter()
 
 
 def _store(request: Request) -> ItemStore:
-    return request.app.state.store
+    store: ItemStore = request.app.state.store
+    return store
 
 
 def _item_in(data: Any) -> ItemIn:

@@ -1,0 +1,55 @@
+import type { Router } from 'express';
+import { jsonBody } from '../middleware/body.ts';
+import { type FieldError, HttpProblem, methodNotAllowed } from '../problems.ts';
+import type { ItemStore } from '../store.ts';
+import { validateItemInput, validatePagination } from '../validation.ts';
+
+function invalid(errors: FieldError[]): HttpProblem {
+  return new HttpProblem(422, 'The request has invalid fields.', { errors });
+}
+
+function notFound(): HttpProblem {
+  return new HttpProblem(404, 'No item has this id.');
+}
+
+/** The items resource: list, create, read, replace, delete. */
+export function addItemRoutes(router: Router, { store }: { store: ItemStore }): void {
+  router
+    .route('/v1/items')
+    .get(async (req, res) => {
+      const result = validatePagination(req.query);
+      if (!result.ok) throw invalid(result.errors);
+      const { limit, offset } = result.value;
+      const { items, total } = await store.list({ limit, offset });
+      res.json({ items, total, limit, offset });
+    })
+    .post(jsonBody(), async (req, res) => {
+      const result = validateItemInput(req.body);
+      if (!result.ok) throw invalid(result.errors);
+      const item = await store.create(result.value);
+      res.status(201).location(`/v1/items/${item.id}`).json(item);
+    })
+    .all(methodNotAllowed(['GET', 'POST']));
+
+  router
+    .route('/v1/items/:id')
+    .get(async (req, res) => {
+      const item = await store.get(req.params.id);
+      if (!item) throw notFound();
+      res.json(item);
+    })
+    .put(jsonBody(), async (req, res) => {
+      // An unknown id wins over an invalid body.
+      if (!(await store.get(req.params.id))) throw notFound();
+      const result = validateItemInput(req.body);
+      if (!result.ok) throw invalid(result.errors);
+      const item = await store.replace(req.params.id, result.value);
+      if (!item) throw notFound();
+      res.json(item);
+    })
+    .delete(async (req, res) => {
+      if (!(await store.delete(req.params.id))) throw notFound();
+      res.status(204).end();
+    })
+    .all(methodNotAllowed(['GET', 'PUT', 'DELETE']));
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+
+// The single place that holds items. Swap MemoryStore for a database-backed ItemStore;
+// nothing else in the app knows how items are stored.
+
+export interface Item {
+  id: string;
+  name: string;
+  quantity: number;
+  tags: string[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** What a request may set: the rest of an item is the server's. */
+export interface ItemInput {
+  name: string;
+  quantity: number;
+  tags: string[];
+}
+
+export interface ItemStore {
+  list(page: { limit: number; offset: number }): Promise<{ items: Item[]; total: number }>;
+  get(id: string): Promise<Item | undefined>;
+  create(input: ItemInput): Promise<Item>;
+  replace(id: string, input: ItemInput): Promise<Item | undefined>;
+  delete(id: string): Promise<boolean>;
+}
+
+function copy(item: Item): Item {
+  return { ...item, tags: [...item.tags] };
+}
+
+export class MemoryStore implements ItemStore {
+  #items = new Map<string, Item>(); // a Map keeps insertion order
+
+  async list({ limit, offset }: { limit: number; offset: number }) {
+    const all = [...this.#items.values()];
+    return { items: all.slice(offset, offset + limit).map(copy), total: all.length };
+  }
+
+  async get(id: string) {
+    const item = this.#items.get(id);
+    return item ? copy(item) : undefined;
+  }
+
+  async create({ name, quantity, tags }: ItemInput) {
+    const now = new Date().toISOString();
+    const item: Item = {
+      id: randomUUID(),
+      name,
+      quantity,
+      tags: [...tags],
+      created_at: now,
+      updated_at: now,
+    };
+    this.#items.set(item.id, item);
+    return copy(item);
+  }
+
+  async replace(id: string, { name, quantity, tags }: ItemInput) {
+    const current = this.#items.get(id);
+    if (!current) return undefined;
+    const item: Item = {
+      id,
+      name,
+      quantity,
+      tags: [...tags],
+      created_at: current.created_at,
+      updated_at: new Date().toISOString(),
+    };
+    this.#items.set(id, item);
+    return copy(item);
+  }
+
+  async delete(id: string) {
+    return this.#items.delete(id);
+  }
+}

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  DEFAULT_PORT,
+  loadSettings,
+  readEnvFile,
+  SettingsError,
+  withEnvFile,
+} from '../src/settings.ts';
+import { emptyDir, SERVER, startProcess } from './helpers.ts';
+
+describe('settings', () => {
+  it('has the documented defaults', () => {
+    assert.deepEqual(loadSettings({}), {
+      host: '127.0.0.1',
+      port: DEFAULT_PORT,
+      logLevel: 'info',
+      bodyLimitBytes: 102400,
+      wsMaxMessageBytes: 65536,
+      shutdownTimeoutMs: 10000,
+      corsOrigins: [],
+    });
+  });
+
+  it('reads every variable', () => {
+    const settings = loadSettings({
+      HOST: '0.0.0.0',
+      PORT: '0',
+      LOG_LEVEL: 'debug',
+      BODY_LIMIT_BYTES: '10',
+      WS_MAX_MESSAGE_BYTES: '20',
+      SHUTDOWN_TIMEOUT_MS: '30',
+      CORS_ORIGINS: 'https://app.example, http://localhost:5173',
+    });
+    assert.deepEqual(settings, {
+      host: '0.0.0.0',
+      port: 0,
+      logLevel: 'debug',
+      bodyLimitBytes: 10,
+      wsMaxMessageBytes: 20,
+      shutdownTimeoutMs: 30,
+      corsOrigins: ['https://app.example', 'http://localhost:5173'],
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    const empty = {
+      HOST: '',
+      PORT: '',
+      LOG_LEVEL: '',
+      BODY_LIMIT_BYTES: '',
+      WS_MAX_MESSAGE_BYTES: '',
+      SHUTDOWN_TIMEOUT_MS: '',
+      CORS_ORIGINS: '',
+    };
+    assert.deepEqual(loadSettings(empty), loadSettings({}));
+  });
+
+  it('takes the same LOG_LEVEL names as every stackpick skeleton, in any case', () => {
+    const levels = {
+      trace: 'trace',
+      debug: 'debug',
+      info: 'info',
+      warn: 'warn',
+      warning: 'warn',
+      error: 'error',
+      fatal: 'fatal',
+      critical: 'fatal',
+      silent: 'silent',
+    };
+    for (const [name, level] of Object.entries(levels)) {
+      assert.equal(loadSettings({ LOG_LEVEL: name }).logLevel, level, name);
+      assert.equal(loadSettings({ LOG_LEVEL: name.toUpperCase() }).logLevel, level, name);
+    }
+    assert.equal(loadSettings({ LOG_LEVEL: 'Warning' }).logLevel, 'warn');
+  });
+
+  it('refuses bad values with an error naming the variable', () => {
+    for (const env of [
+      { PORT: 'abc' },
+      { PORT: '65536' },
+      { PORT: '-1' },
+      { PORT: '80.5' },
+      { LOG_LEVEL: 'loud' },
+      { LOG_LEVEL: 'constructor' },
+      { BODY_LIMIT_BYTES: '0' },
+      { WS_MAX_MESSAGE_BYTES: '1k' },
+      { SHUTDOWN_TIMEOUT_MS: '-5' },
+      { CORS_ORIGINS: '*' },
+      { CORS_ORIGINS: 'https://app.example/' },
+      { CORS_ORIGINS: 'app.example' },
+    ]) {
+      const [name] = Object.keys(env);
+      assert.throws(
+        () => loadSettings(env),
+        (err: unknown) => {
+          assert.ok(err instanceof SettingsError);
+          assert.ok(err.message.startsWith(`${name}=`), err.message);
+          return true;
+        },
+      );
+    }
+  });
+
+  it('stops the start on PORT=abc with one line and a non-zero exit', () => {
+    const result = spawnSync(process.execPath, [SERVER], {
+      cwd: emptyDir(),
+      env: { ...process.env, PORT: 'abc' },
+      encoding: 'utf8',
+      timeout: 10000,
+    });
+    assert.notEqual(result.status, 0);
+    assert.equal(result.stdout, '');
+    const lines = result.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0] ?? '', /PORT/);
+  });
+});
+
+describe('.env file', () => {
+  it('reads KEY=value lines, comments and quotes; no file means no variables', () => {
+    const dir = emptyDir({ '.env': '# local\nPORT=4000\nLOG_LEVEL="debug"\n\nEMPTY=\n' });
+    assert.deepEqual(readEnvFile(join(dir, '.env')), {
+      PORT: '4000',
+      LOG_LEVEL: 'debug',
+      EMPTY: '',
+    });
+    assert.deepEqual(readEnvFile(join(dir, 'missing.env')), {});
+  });
+
+  it('gives way to the environment, unless the environment value is empty', () => {
+    const file = { PORT: '4000', LOG_LEVEL: 'debug', HOST: '0.0.0.0' };
+    const env = { PORT: '5000', LOG_LEVEL: '', OTHER: 'x' };
+    assert.deepEqual(withEnvFile(env, file), {
+      PORT: '5000',
+      LOG_LEVEL: 'debug',
+      HOST: '0.0.0.0',
+      OTHER: 'x',
+    });
+  });
+
+  it('is read by the server from its working directory', async () => {
+    const dir = emptyDir({ '.env': 'SHUTDOWN_TIMEOUT_MS=1234\nPORT=1\n' });
+    // The environment's PORT=0 wins over the file's PORT=1 (a port it could not bind); its
+    // empty SHUTDOWN_TIMEOUT_MS counts as unset, so the file's value applies.
+    const server = startProcess({ SHUTDOWN_TIMEOUT_MS: '' }, dir);
+    await server.waitForPort();
+    server.child.kill('SIGTERM');
+    const stopping = await server.waitForLine('shutting down');
+    assert.equal(stopping.timeout_ms, 1234);
+    assert.equal(await server.exited, 0);
+  });
+
+  it('stops the start on a bad value in the file, naming it', () => {
+    const dir = emptyDir({ '.env': 'LOG_LEVEL=loud\n' });
+    const result = spawnSync(process.execPath, [SERVER], {
+      cwd: dir,
+      env: { ...process.env, PORT: '0', LOG_LEVEL: '' },
+      encoding: 'utf8',
+      timeout: 10000,
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /^error: LOG_LEVEL="loud"/);
+  });
+});
