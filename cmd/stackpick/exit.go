@@ -11,26 +11,30 @@ import (
 	"github.com/stackpick/stackpick/generator/answers"
 	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/recommend"
+	updater "github.com/stackpick/stackpick/generator/update"
 )
 
 // The exit codes, documented in the README and in --help.
 const (
-	exitOK          = 0
-	exitFailure     = 1
-	exitUsage       = 2
-	exitConflict    = 3
-	exitVerify      = 4
-	exitInterrupted = 130
+	exitOK       = 0
+	exitFailure  = 1
+	exitUsage    = 2
+	exitConflict = 3
+	exitVerify   = 4
+	// exitUpdateConflicts is an update written with conflict markers left to resolve.
+	exitUpdateConflicts = 5
+	exitInterrupted     = 130
 )
 
 // exitMeanings says what each code means, for --help.
 var exitMeanings = map[int]string{
-	exitOK:          "success",
-	exitFailure:     "failure",
-	exitUsage:       "usage error or invalid answers",
-	exitConflict:    "target conflict (the folder has files; see --conflict)",
-	exitVerify:      "verification failed",
-	exitInterrupted: "interrupted (Ctrl-C, or EOF at a prompt)",
+	exitOK:              "success",
+	exitFailure:         "failure",
+	exitUsage:           "usage error or invalid answers",
+	exitConflict:        "target conflict (the folder has files; see --conflict)",
+	exitVerify:          "verification failed",
+	exitUpdateConflicts: "update left conflicts to resolve (files with <<<<<<< markers)",
+	exitInterrupted:     "interrupted (Ctrl-C, or EOF at a prompt)",
 }
 
 // exitCodesHelp lists the exit codes a command can return, for its --help.
@@ -62,14 +66,18 @@ func exitCode(err error) int {
 		postStep *postStepsError
 		input    *project.InputError
 		notProj  *project.NotAProjectError
+		updConf  *updateConflictsError
+		linked   *updater.NotRegularError
 	)
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, context.Canceled), errors.Is(err, prompt.ErrInterrupted):
 		return exitInterrupted
-	case errors.As(err, &conflict):
+	case errors.As(err, &conflict), errors.As(err, &linked):
 		return exitConflict
+	case errors.As(err, &updConf):
+		return exitUpdateConflicts
 	case errors.As(err, &verify):
 		return exitVerify
 	case errors.As(err, &postStep):

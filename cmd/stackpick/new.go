@@ -141,6 +141,7 @@ func newRun(ctx context.Context, e *env, o *newOptions) error {
 	warnReplay(e, p)
 	plan, err := p.Plan(generatedBy())
 	if err == nil {
+		project.AddBase(plan) // what update merges against
 		err = plan.Check(generator.Policy(o.conflict))
 	}
 	if err != nil {

@@ -111,7 +111,7 @@ answers file (--answers), STACKPICK_<KEY> environment variables, a prompt (only 
 a terminal), the default (only with --yes). Without a terminal a missing answer is
 an error, never a hanging prompt.
 
-` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitConflict, exitVerify, exitInterrupted),
+` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitConflict, exitVerify, exitUpdateConflicts, exitInterrupted),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version,
@@ -126,6 +126,9 @@ an error, never a hanging prompt.
 		newRecommendCmd(e),
 		newCompareCmd(e),
 		newVerifyCmd(e),
+		newUpdateCmd(e),
+		newDiffCmd(e),
+		newCheckCmd(e),
 		newTemplatesCmd(e),
 		newSchemaCmd(e),
 		newVersionCmd(e),
