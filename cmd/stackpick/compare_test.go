@@ -347,4 +347,3 @@ func TestCompareBenchInterrupt(t *testing.T) {
 		}
 	}
 }
-
