@@ -70,13 +70,16 @@ locks: $(TOOLS)/uv-$(UV_VERSION) $(NODE_BIN)/node
 	PATH="$(TOOLS)/venv/bin:$$PATH" bash scripts/refresh-uv-lock.sh
 
 # Whole-process timings of bin/stackpick as `make build` makes it, against cp -r,
-# cookiecutter, copier, express-generator and a Go hello world (bench/cmd/genbench;
-# installs the other tools once under $TMPDIR; BENCHFLAGS=-h lists its options), then the
-# Go benchmarks with allocations. Prints ratios; never asserts a time.
-bench: build
+# cookiecutter, copier, express-generator and a Go hello world, then the time to first
+# request per stack (new, install, start, first 200 from /readyz) beside
+# express-generator + npm install (bench/cmd/genbench; installs the other tools once under
+# $TMPDIR; BENCHFLAGS=-h lists its options, -first-only runs the last part alone), then
+# the Go benchmarks with allocations. Node.js 24 and uv from bin/tools come first on PATH.
+# Prints ratios; never asserts a time.
+bench: build $(TOOLS)/uv-$(UV_VERSION) $(NODE_BIN)/node
 	$(GO) build -o bin/hello ./bench/cmd/hello
 	$(GO) build -o bin/genbench ./bench/cmd/genbench
-	bin/genbench -stackpick bin/stackpick -hello bin/hello $(BENCHFLAGS)
+	PATH="$(TOOLS_PATH):$$PATH" bin/genbench -stackpick bin/stackpick -hello bin/hello $(BENCHFLAGS)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 500ms ./...
 
 # Each fuzz target for FUZZTIME; the seed corpus in testdata/fuzz runs in `make test`.
