@@ -191,3 +191,30 @@ func TestInterruptAtEveryStep(t *testing.T) {
 		}
 	}
 }
+
+// stagingDenied fails to make the staging folder the way a read-only parent does: the
+// system's error names the staging folder, which means nothing to the user.
+type stagingDenied struct{ osWriter }
+
+func (stagingDenied) MkdirTemp(dir, pattern string) (string, error) {
+	return "", &fs.PathError{Op: "mkdirtemp", Path: filepath.Join(dir, strings.Replace(pattern, "*", "123456", 1)), Err: fs.ErrPermission}
+}
+
+func TestReadOnlyParentNamesTheParent(t *testing.T) {
+	parent := t.TempDir()
+	p := NewPlan(filepath.Join(parent, "proj"), sampleFiles())
+	if err := p.Check(PolicyError); err != nil {
+		t.Fatal(err)
+	}
+	err := apply(context.Background(), p, stagingDenied{})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "stackpick-") || !strings.Contains(msg, parent) || !strings.Contains(msg, "choose a folder you can write to") {
+		t.Fatalf("message %q: want the parent folder and the fix, not the staging folder", msg)
+	}
+	if !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("the cause is lost: %v", err)
+	}
+}

@@ -359,6 +359,34 @@ func TestInteractiveTargetCheckedFirst(t *testing.T) {
 	}
 }
 
+// TestInteractiveLateFailureKeepsTheAnswers: a run that fails after the questions
+// (here: the name's folder has files) prints the answers as a command, so nothing
+// typed is lost.
+func TestInteractiveLateFailureKeepsTheAnswers(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "taken"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "taken", "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startSession(t, dir, "new")
+	s.answerDecisions(1) // realtime
+	s.expect("Which stack do you want?")
+	s.send(keyEnter)
+	s.expect("Project name?")
+	s.send("taken", keyEnter)
+	s.expect("Your answers, as a command")
+	s.expect("--set workload=realtime")
+	s.expect("target taken is not empty")
+	if code := s.wait(); code != 3 {
+		t.Fatalf("exit %d, want 3", code)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "taken", "notes.txt")); string(b) != "mine" {
+		t.Fatal("the folder changed")
+	}
+}
+
 func TestInteractiveCtrlCAtFirstQuestion(t *testing.T) {
 	dir := t.TempDir()
 	s := startSession(t, dir, "recommend")
