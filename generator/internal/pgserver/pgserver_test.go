@@ -270,3 +270,27 @@ func TestBadNamesAreRefused(t *testing.T) {
 		t.Errorf("Start with a bad database name: %v", err)
 	}
 }
+
+// BenchmarkStartStop reports what a throwaway server costs a test: ms to Start (initdb,
+// the database, the server ready) and ms to Stop (fast shutdown, folder removed).
+func BenchmarkStartStop(b *testing.B) {
+	if _, err := Find(); err != nil {
+		b.Skipf("skipping: %v", err)
+	}
+	var start, stop time.Duration
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		srv, err := Start(context.Background(), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if err := srv.Stop(); err != nil {
+			b.Fatal(err)
+		}
+		start += t1.Sub(t0)
+		stop += time.Since(t1)
+	}
+	b.ReportMetric(float64(start.Milliseconds())/float64(b.N), "start-ms")
+	b.ReportMetric(float64(stop.Milliseconds())/float64(b.N), "stop-ms")
+}
