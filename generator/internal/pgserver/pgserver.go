@@ -112,9 +112,12 @@ func Find() (string, error) {
 	return "", ErrNotFound
 }
 
+// debianRoot is where Debian's packages put each version's programs (a variable for tests).
+var debianRoot = "/usr/lib/postgresql"
+
 // debianBinDirs lists /usr/lib/postgresql/*/bin, highest version first.
 func debianBinDirs() []string {
-	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	matches, _ := filepath.Glob(filepath.Join(debianRoot, "*", "bin"))
 	version := func(p string) float64 {
 		v, _ := strconv.ParseFloat(filepath.Base(filepath.Dir(p)), 64)
 		return v

@@ -241,15 +241,37 @@ func processesUsing(dir string) []string {
 
 func TestFindNamesWhatIsMissing(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
+	defer func(root string) { debianRoot = root }(debianRoot)
+	debianRoot = t.TempDir()
 	dir, err := Find()
-	if _, statErr := os.Stat("/usr/lib/postgresql"); statErr == nil {
-		if err != nil || !strings.HasPrefix(dir, "/usr/lib/postgresql/") {
-			t.Errorf("Find() = %q, %v; want Debian's folder", dir, err)
-		}
-		return
-	}
 	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "apt-get install postgresql") {
 		t.Errorf("Find() = %q, %v; want ErrNotFound naming the package", dir, err)
+	}
+}
+
+// TestFindPrefersTheHighestVersion lays out Debian's folders with fake programs.
+func TestFindPrefersTheHighestVersion(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	defer func(root string) { debianRoot = root }(debianRoot)
+	debianRoot = t.TempDir()
+	for _, v := range []string{"9.6", "15", "16"} {
+		bin := filepath.Join(debianRoot, v, "bin")
+		if err := os.MkdirAll(bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		names := []string{"initdb", "postgres"}
+		if v == "16" {
+			names = names[:1] // a half-installed version is passed over
+		}
+		for _, name := range names {
+			if err := os.WriteFile(filepath.Join(bin, name), []byte("#!/bin/sh\n"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	dir, err := Find()
+	if want := filepath.Join(debianRoot, "15", "bin"); dir != want || err != nil {
+		t.Errorf("Find() = %q, %v; want %s", dir, err, want)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -287,7 +288,7 @@ func (s *Server) launch(ctx context.Context) error {
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if s.ready() {
+		if s.ready(cmd.Process.Pid) {
 			return nil
 		}
 		select {
@@ -308,15 +309,17 @@ func (s *Server) launch(ctx context.Context) error {
 	}
 }
 
-// ready reads the postmaster's status line in postmaster.pid, as pg_ctl does: the 8th
-// line says "ready" once the server accepts connections.
-func (s *Server) ready() bool {
+// ready reads postmaster.pid as pg_ctl does: the 8th line says "ready" once the server
+// accepts connections. The 1st line must be our process: a server that was SIGKILLed
+// leaves its file behind, still saying "ready".
+func (s *Server) ready(pid int) bool {
 	data, err := os.ReadFile(filepath.Join(s.dataDir(), "postmaster.pid"))
 	if err != nil {
 		return false
 	}
 	lines := strings.Split(string(data), "\n")
-	return len(lines) > 7 && strings.TrimSpace(lines[7]) == "ready"
+	return len(lines) > 7 && strings.TrimSpace(lines[0]) == strconv.Itoa(pid) &&
+		strings.TrimSpace(lines[7]) == "ready"
 }
 
 func (s *Server) dataDir() string { return filepath.Join(s.dir, "data") }
