@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -284,6 +285,43 @@ func TestPrivateTempDirIsNamed(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "cannot enter") {
 		t.Errorf("Start under a private folder: %v, want an error naming the folder", err)
 	}
+}
+
+// TestRunsAsTheChosenAccount: under root the server runs as the named account (here
+// "nobody", the fallback when Debian's "postgres" is absent), never as root.
+func TestRunsAsTheChosenAccount(t *testing.T) {
+	needServer(t)
+	if os.Geteuid() != 0 {
+		t.Skip("skipping: only root switches accounts")
+	}
+	nobody, err := user.Lookup("nobody")
+	if err != nil {
+		t.Skipf("skipping: no nobody account: %v", err)
+	}
+	if def, err := serverCredential(""); err != nil || def == nil || def.Uid == 0 {
+		t.Errorf("default account: %+v, %v; want an unprivileged one", def, err)
+	} else if pg, err := user.Lookup("postgres"); err == nil && fmt.Sprint(def.Uid) != pg.Uid {
+		t.Errorf("default account uid %d, want postgres (%s)", def.Uid, pg.Uid)
+	}
+	srv := start(t, Options{TempDir: tempDir(t), OSUser: "nobody"})
+	pidFile, err := os.ReadFile(filepath.Join(srv.Dir(), "data", "postmaster.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid := strings.SplitN(string(pidFile), "\n", 2)[0]
+	status, err := os.ReadFile(filepath.Join("/proc", pid, "status"))
+	if err != nil {
+		t.Skipf("skipping the owner check: %v", err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if strings.HasPrefix(line, "Uid:") {
+			if uid := strings.Fields(line)[1]; uid != nobody.Uid {
+				t.Errorf("server runs as uid %s, want nobody (%s)", uid, nobody.Uid)
+			}
+			return
+		}
+	}
+	t.Error("no Uid line in " + filepath.Join("/proc", pid, "status"))
 }
 
 func TestBadNamesAreRefused(t *testing.T) {
