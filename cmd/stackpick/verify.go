@@ -126,7 +126,7 @@ func writeStepFailures(w io.Writer, s verify.Step) {
 	}
 	for _, c := range s.Checks {
 		if !c.OK {
-			fmt.Fprintf(w, "  FAILED %s: %s\n         %s\n", c.ID, c.Name, c.Detail)
+			fmt.Fprintf(w, "  FAILED %s: %s\n%s\n", c.ID, c.Name, indent(c.Detail, "         "))
 		}
 	}
 	if !s.OK && s.Output != "" {

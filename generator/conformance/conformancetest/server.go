@@ -41,6 +41,9 @@ type Deviations struct {
 	OldTitles         bool // 413 "Request Entity Too Large", as Go's and Python 3.11's phrase
 	UnknownKeyAtRoot  bool // an unknown key reported at "" instead of /<key>
 	PoweredBy         bool // X-Powered-By: Express
+	// ExtraItemField adds a "version" member to every item, which the document's Item
+	// schema does not allow: only a check against the document sees it.
+	ExtraItemField bool
 }
 
 // The settings the server runs with: the contract's defaults, as the corpus assumes.
@@ -68,6 +71,7 @@ type item struct {
 	Tags      []string `json:"tags"`
 	CreatedAt string   `json:"created_at"`
 	UpdatedAt string   `json:"updated_at"`
+	Version   int      `json:"version,omitempty"`
 }
 
 type fieldError struct {
@@ -462,6 +466,9 @@ func (rq *request) create() {
 	}
 	it.ID, it.CreatedAt = newUUID(), now()
 	it.UpdatedAt = it.CreatedAt
+	if rq.s.dev.ExtraItemField {
+		it.Version = 1
+	}
 	rq.s.mu.Lock()
 	rq.s.items = append(rq.s.items, it)
 	rq.s.mu.Unlock()
