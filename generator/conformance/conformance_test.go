@@ -188,3 +188,25 @@ func TestCorpusHoldsUnderCORS(t *testing.T) {
 		}
 	}
 }
+
+func TestWithoutWebSocket(t *testing.T) {
+	_, _, cases := corpus(t)
+	off := WithoutWebSocket(cases)
+	changed := 0
+	for i := range cases {
+		if cases[i].Expect.Status != off[i].Expect.Status {
+			changed++
+			if cases[i].Name != "wsEcho/valid/handshake" || off[i].Expect.Status != 404 {
+				t.Errorf("%s: %d became %d", cases[i].Name, cases[i].Expect.Status, off[i].Expect.Status)
+			}
+		}
+	}
+	if changed != 1 {
+		t.Errorf("%d cases changed, want the handshake alone", changed)
+	}
+	for _, c := range cases {
+		if c.Name == "wsEcho/valid/handshake" && c.Expect.Status != 101 {
+			t.Error("the input was changed")
+		}
+	}
+}
