@@ -54,7 +54,7 @@ func conformanceTables(c *Conformance) []*table {
 				break
 			}
 			shown++
-			d.section(res.Case + ": " + res.Method + " " + res.Target)
+			d.section("case " + res.Case + ": " + res.Method + " " + res.Target)
 			for _, diff := range res.Differences {
 				row := []string{diff.Field}
 				for _, v := range diff.Values {
@@ -85,7 +85,7 @@ func conformanceTables(c *Conformance) []*table {
 				break
 			}
 			shown++
-			v.section(res.Case + ": " + res.Method + " " + res.Target)
+			v.section("case " + res.Case + ": " + res.Method + " " + res.Target)
 			for _, f := range res.Findings {
 				v.add(f.Target, f.Rule, oneLine(f.Detail, 160))
 			}

@@ -63,7 +63,7 @@ func TestDifferentialFindsDisagreements(t *testing.T) {
 				t.Errorf("width %d: a line of %d: %q", width, runeLen(line), line)
 			}
 		}
-		for _, want := range []string{"Disagreements", "listItems/mutation/upper-case: GET /V1/ITEMS", "expected-status"} {
+		for _, want := range []string{"Disagreements", "case listItems/mutation/upper-case: GET /V1/ITEMS", "expected-status"} {
 			if width >= 80 && !strings.Contains(b.String(), want) {
 				t.Errorf("width %d: the text lacks %q", width, want)
 			}
