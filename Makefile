@@ -22,17 +22,25 @@ cross:
 # uv (pinned, from PyPI) checks that the Python template's uv.lock matches its pyproject.
 # Node.js (pinned, from the npm registry) runs the Node.js template's TypeScript as is.
 UV_VERSION := 0.13.9
+# Schemathesis (pinned, from PyPI) generates requests from each skeleton's served OpenAPI
+# document and checks the answers (TestSchemathesis in cmd/stackpick).
+SCHEMATHESIS_VERSION := 4.32.5
 NODE_VERSION := 24.22.3
 TOOLS := $(CURDIR)/bin/tools
 NODE_BIN := $(TOOLS)/node-$(NODE_VERSION)/bin
 TOOLS_PATH := $(NODE_BIN):$(TOOLS)/venv/bin
 
-test: lint cross $(TOOLS)/uv-$(UV_VERSION) $(NODE_BIN)/node
+test: lint cross $(TOOLS)/uv-$(UV_VERSION) $(TOOLS)/schemathesis-$(SCHEMATHESIS_VERSION) $(NODE_BIN)/node
 	PATH="$(TOOLS_PATH):$$PATH" $(GO) test -count=1 -timeout 40m ./...
 
 $(TOOLS)/uv-$(UV_VERSION):
 	python3 -m venv $(TOOLS)/venv
 	$(TOOLS)/venv/bin/pip install -q uv==$(UV_VERSION)
+	touch $@
+
+$(TOOLS)/schemathesis-$(SCHEMATHESIS_VERSION): $(TOOLS)/uv-$(UV_VERSION)
+	$(TOOLS)/venv/bin/pip install -q schemathesis==$(SCHEMATHESIS_VERSION)
+	$(TOOLS)/venv/bin/schemathesis --version
 	touch $@
 
 # The official Node.js binary for Linux x64, as the npm registry serves it (the package

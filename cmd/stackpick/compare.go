@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -26,7 +28,11 @@ type compareOptions struct {
 	output      string
 	chart       string
 	// benchFlags are the --bench settings typed, which mean nothing without it.
-	benchFlags []string
+	benchFlags  []string
+	conformance bool
+	cases       string
+	// conformanceFlags are the --conformance settings typed, which mean nothing without it.
+	conformanceFlags []string
 }
 
 func newCompareCmd(e *env) *cobra.Command {
@@ -52,16 +58,32 @@ errors, peak RSS, install time and size, each as a ratio to the first stack, and
 skeleton's /livez throughput as a share of its bare framework's. The load generator
 shares the machine. Every process is stopped at the end, and on Ctrl-C (exit 130).
 
-` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitInterrupted),
+--conformance also installs each skeleton into a temporary folder, boots each one on
+loopback with the contract's default settings, and sends every one the conformance
+corpus: about 200 valid, boundary and mutated requests generated from the contract's
+OpenAPI document (--cases REGEXP keeps the cases whose name matches). Each answer is
+compared with the other skeleton's (status, content type, problem type, title, status
+and instance, validation pointers, contract headers, success bodies) and judged
+against the document and the contract's readings. The report lists the disagreements
+and the violations per skeleton; the exit code is 4 when there is any.
+
+` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitVerify, exitInterrupted),
 		Example: `  stackpick compare --yes
   stackpick compare --yes --set features=docker,ci,websocket --output markdown
   stackpick compare --yes --bench --duration 10s --connections 50 --chart bench.svg
-  stackpick compare --yes --bench --duration 2s --rounds 2 --output json > compare.json`,
+  stackpick compare --yes --bench --duration 2s --rounds 2 --output json > compare.json
+  stackpick compare --yes --conformance
+  stackpick compare --yes --conformance --cases 'createItem/.*quantity' --output json`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(c *cobra.Command, args []string) error {
 			for _, f := range []string{"duration", "warmup", "connections", "rounds", "chart"} {
 				if c.Flags().Changed(f) {
 					o.benchFlags = append(o.benchFlags, f)
+				}
+			}
+			for _, f := range []string{"cases"} {
+				if c.Flags().Changed(f) {
+					o.conformanceFlags = append(o.conformanceFlags, f)
 				}
 			}
 			return compareRun(c.Context(), e, o)
@@ -75,6 +97,8 @@ shares the machine. Every process is stopped at the end, and on Ctrl-C (exit 130
 	c.Flags().IntVar(&o.connections, "connections", 50, "with --bench: concurrent connections, each sending its next request when answered")
 	c.Flags().IntVar(&o.rounds, "rounds", 3, "with --bench: rounds; each boots and loads every server in turn")
 	c.Flags().StringVar(&o.chart, "chart", "", "with --bench: also draw throughput and p99 latency as an SVG bar chart into `FILE.svg`")
+	c.Flags().BoolVar(&o.conformance, "conformance", false, "also install and boot each skeleton and send each the conformance corpus; disagreements or violations exit 4")
+	c.Flags().StringVar(&o.cases, "cases", "", "with --conformance: only the corpus cases whose name matches this `REGEXP` (e.g. 'createItem/')")
 	addOutputFlag(c, &o.output, "text", "markdown", "json")
 	_ = c.RegisterFlagCompletionFunc("stacks", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		cat, err := e.catalog()
@@ -92,6 +116,16 @@ func compareRun(ctx context.Context, e *env, o *compareOptions) error {
 	}
 	if !o.bench && len(o.benchFlags) > 0 {
 		return &usageError{fmt.Errorf("--%s sets up the benchmark; add --bench", o.benchFlags[0])}
+	}
+	if !o.conformance && len(o.conformanceFlags) > 0 {
+		return &usageError{fmt.Errorf("--%s chooses conformance cases; add --conformance", o.conformanceFlags[0])}
+	}
+	var cases *regexp.Regexp
+	if o.cases != "" {
+		var err error
+		if cases, err = regexp.Compile(o.cases); err != nil {
+			return &usageError{fmt.Errorf("--cases %q is not a regular expression: %v", o.cases, err)}
+		}
 	}
 	if o.bench && (o.duration <= 0 || o.connections < 1 || o.rounds < 1 || o.warmup < 0) {
 		return &usageError{fmt.Errorf("--duration, --connections and --rounds must be positive, --warmup not negative")}
@@ -142,14 +176,48 @@ func compareRun(ctx context.Context, e *env, o *compareOptions) error {
 			}
 		}
 	}
+	if o.conformance {
+		if rep.Conformance, err = runConformance(ctx, e, cases, projects); err != nil {
+			return err
+		}
+	}
 	switch o.output {
 	case "json":
-		return compare.WriteJSON(e.io.Out, rep)
+		err = compare.WriteJSON(e.io.Out, rep)
 	case "markdown":
-		return compare.WriteMarkdown(e.io.Out, rep)
+		err = compare.WriteMarkdown(e.io.Out, rep)
 	default:
-		return compare.WriteTextWidth(e.io.Out, rep, e.io.Width())
+		err = compare.WriteTextWidth(e.io.Out, rep, e.io.Width())
 	}
+	if err != nil {
+		return err
+	}
+	if c := rep.Conformance; c != nil && !c.OK() {
+		return &verifyFailedError{failed: []string{fmt.Sprintf("conformance (%d disagreements, %d violations)", c.Disagreements, c.Violations)}}
+	}
+	return nil
+}
+
+// runConformance sends the conformance corpus to every skeleton, installed and booted in
+// a temporary folder it removes afterwards; progress goes to stderr.
+func runConformance(ctx context.Context, e *env, cases *regexp.Regexp, projects []*project.Project) (*compare.Conformance, error) {
+	var targets []compare.BenchTarget
+	for _, p := range projects {
+		targets = append(targets, compare.BenchTarget{Template: p.Template, Data: p.Data, Kind: compare.KindSkeleton})
+	}
+	dir, err := os.MkdirTemp("", "stackpick-compare-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	c, err := compare.RunConformance(ctx, compare.ConformanceOptions{
+		Dir: dir, Cases: cases, WebSocket: projects[0].Data.Features["websocket"],
+		Progress: func(s string) { fmt.Fprintf(e.io.ErrOut, "compare: %s\n", s) },
+	}, targets)
+	if errors.Is(err, compare.ErrConformanceTargets) || errors.Is(err, compare.ErrNoCases) {
+		return nil, &usageError{err}
+	}
+	return c, err
 }
 
 // runBench benchmarks each skeleton and its bare framework, in a temporary folder it

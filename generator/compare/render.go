@@ -143,6 +143,9 @@ func tables(r *Report, markdown bool) []*table {
 	if r.Bench != nil {
 		out = append(out, benchTables(r.Bench)...)
 	}
+	if r.Conformance != nil {
+		out = append(out, conformanceTables(r.Conformance)...)
+	}
 	return out
 }
 

@@ -24,6 +24,8 @@ type Report struct {
 	// Unpaired lists the files whose role no other skeleton has.
 	Unpaired []Unpaired `json:"unpaired"`
 	Bench    *Bench     `json:"bench,omitempty"`
+	// Conformance is the differential conformance run (--conformance).
+	Conformance *Conformance `json:"conformance,omitempty"`
 }
 
 // Answers are the answers every template was rendered with.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stackpick/stackpick/generator/conformance/conformancetest"
 	"github.com/stackpick/stackpick/generator/openapi"
 )
 
@@ -36,9 +37,9 @@ func corpus(t *testing.T) (*openapi.Document, []byte, []Case) {
 	return doc, raw, cases
 }
 
-func serve(t *testing.T, raw []byte, dev deviations) Target {
+func serve(t *testing.T, raw []byte, dev conformancetest.Deviations) Target {
 	t.Helper()
-	srv := httptest.NewServer(&contractServer{dev: dev, document: raw})
+	srv := httptest.NewServer(conformancetest.Handler(raw, dev))
 	t.Cleanup(srv.Close)
 	return Target{Name: "server", BaseURL: srv.URL}
 }
@@ -86,7 +87,7 @@ func TestCorpusIsDeterministicAndFollowsTheDocument(t *testing.T) {
 // second one like it.
 func TestContractServerConforms(t *testing.T) {
 	doc, raw, cases := corpus(t)
-	a, b := serve(t, raw, deviations{}), serve(t, raw, deviations{})
+	a, b := serve(t, raw, conformancetest.Deviations{}), serve(t, raw, conformancetest.Deviations{})
 	a.Name, b.Name = "a", "b"
 	report, err := Run(context.Background(), doc, cases, a, b)
 	if err != nil {
@@ -110,25 +111,25 @@ func TestDeviationsAreCaught(t *testing.T) {
 	type catch struct{ caseName, field, rule string }
 	tests := []struct {
 		name string
-		dev  deviations
+		dev  conformancetest.Deviations
 		want catch
 	}{
-		{"#1 Upgrade on a plain path", deviations{upgradeNotFound: true}, catch{"livez/mutation/upgrade-h2c", "status", "expected-status"}},
-		{"#2 no header cap", deviations{noHeaderCap: true}, catch{"any/mutation/headers-over-cap", "status", "expected-status"}},
-		{"#3 HEAD not served", deviations{headNotAllowed: true}, catch{"livez/valid/head", "status", "document/status-undeclared"}},
-		{"#4 strict integers", deviations{strictIntegers: true}, catch{"createItem/mutation/quantity-exponent", "status", "expected-status"}},
-		{"#5 loose routing", deviations{looseRouting: true}, catch{"listItems/mutation/upper-case", "status", "expected-status"}},
-		{"#6 last repeated parameter", deviations{lastRepeatedParam: true}, catch{"listItems/mutation/limit-repeated", "status", "expected-status"}},
-		{"#7 digits as 400", deviations{digitsAre400: true}, catch{"createItem/mutation/quantity-5001-digits", "status", "expected-status"}},
-		{"#8 decoded instance", deviations{decodedInstance: true}, catch{"any/mutation/encoded-question-mark", "instance", "problem-instance"}},
-		{"#9 bare WebSocket 403", deviations{bareWebSocket404: true}, catch{"wsEcho/mutation/handshake-unknown-path", "header X-Request-Id", "document/status-undeclared"}},
-		{"#10 BOM accepted", deviations{bomAccepted: true}, catch{"createItem/mutation/utf8-bom", "status", "expected-status"}},
-		{"#12 id echoed", deviations{echoID: true}, catch{"getItem/mutation/id-markup", "", "problem-echo"}},
-		{"old 413 title", deviations{oldTitles: true}, catch{"createItem/boundary/body-over-limit", "problem_title", "document/body-schema"}},
-		{"unknown key at the root", deviations{unknownKeyAtRoot: true}, catch{"createItem/mutation/unknown-key", "pointers", "expected-pointers"}},
-		{"X-Powered-By", deviations{poweredBy: true}, catch{"livez/valid/get", "header X-Powered-By", "server-header"}},
+		{"#1 Upgrade on a plain path", conformancetest.Deviations{UpgradeNotFound: true}, catch{"livez/mutation/upgrade-h2c", "status", "expected-status"}},
+		{"#2 no header cap", conformancetest.Deviations{NoHeaderCap: true}, catch{"any/mutation/headers-over-cap", "status", "expected-status"}},
+		{"#3 HEAD not served", conformancetest.Deviations{HeadNotAllowed: true}, catch{"livez/valid/head", "status", "document/status-undeclared"}},
+		{"#4 strict integers", conformancetest.Deviations{StrictIntegers: true}, catch{"createItem/mutation/quantity-exponent", "status", "expected-status"}},
+		{"#5 loose routing", conformancetest.Deviations{LooseRouting: true}, catch{"listItems/mutation/upper-case", "status", "expected-status"}},
+		{"#6 last repeated parameter", conformancetest.Deviations{LastRepeatedParam: true}, catch{"listItems/mutation/limit-repeated", "status", "expected-status"}},
+		{"#7 digits as 400", conformancetest.Deviations{DigitsAre400: true}, catch{"createItem/mutation/quantity-5001-digits", "status", "expected-status"}},
+		{"#8 decoded instance", conformancetest.Deviations{DecodedInstance: true}, catch{"any/mutation/encoded-question-mark", "instance", "problem-instance"}},
+		{"#9 bare WebSocket 403", conformancetest.Deviations{BareWebSocket404: true}, catch{"wsEcho/mutation/handshake-unknown-path", "header X-Request-Id", "document/status-undeclared"}},
+		{"#10 BOM accepted", conformancetest.Deviations{BomAccepted: true}, catch{"createItem/mutation/utf8-bom", "status", "expected-status"}},
+		{"#12 id echoed", conformancetest.Deviations{EchoID: true}, catch{"getItem/mutation/id-markup", "", "problem-echo"}},
+		{"old 413 title", conformancetest.Deviations{OldTitles: true}, catch{"createItem/boundary/body-over-limit", "problem_title", "document/body-schema"}},
+		{"unknown key at the root", conformancetest.Deviations{UnknownKeyAtRoot: true}, catch{"createItem/mutation/unknown-key", "pointers", "expected-pointers"}},
+		{"X-Powered-By", conformancetest.Deviations{PoweredBy: true}, catch{"livez/valid/get", "header X-Powered-By", "server-header"}},
 	}
-	good := serve(t, raw, deviations{})
+	good := serve(t, raw, conformancetest.Deviations{})
 	good.Name = "contract"
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -168,5 +169,44 @@ func TestRunNeedsOneOrTwoTargets(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), doc, nil, Target{}, Target{}, Target{}); err != ErrTargets {
 		t.Errorf("three targets: %v", err)
+	}
+}
+
+// verify boots a project with CORS_ORIGINS set and runs the corpus against it: the
+// corpus sends no Origin, so a server with the contract's CORS layer must pass it the same.
+func TestCorpusHoldsUnderCORS(t *testing.T) {
+	doc, raw, cases := corpus(t)
+	srv := httptest.NewServer(conformancetest.WithCORS(conformancetest.Handler(raw, conformancetest.Deviations{}), "https://allowed.example"))
+	t.Cleanup(srv.Close)
+	report, err := Run(context.Background(), doc, cases, Target{Name: "cors", BaseURL: srv.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !report.OK() {
+		for _, f := range report.Failures() {
+			t.Errorf("%s: %v", f.Case, f.Findings)
+		}
+	}
+}
+
+func TestWithoutWebSocket(t *testing.T) {
+	_, _, cases := corpus(t)
+	off := WithoutWebSocket(cases)
+	changed := 0
+	for i := range cases {
+		if cases[i].Expect.Status != off[i].Expect.Status {
+			changed++
+			if cases[i].Name != "wsEcho/valid/handshake" || off[i].Expect.Status != 404 {
+				t.Errorf("%s: %d became %d", cases[i].Name, cases[i].Expect.Status, off[i].Expect.Status)
+			}
+		}
+	}
+	if changed != 1 {
+		t.Errorf("%d cases changed, want the handshake alone", changed)
+	}
+	for _, c := range cases {
+		if c.Name == "wsEcho/valid/handshake" && c.Expect.Status != 101 {
+			t.Error("the input was changed")
+		}
 	}
 }

@@ -1,6 +1,7 @@
 // Package verify checks a generated project end to end, as a user would: install it,
 // run its own lint and tests, boot it on a free loopback port, probe the HTTP contract
-// from outside, read its logs, then stop it with SIGTERM while a request is in flight.
+// from outside, send it the conformance corpus with the OpenAPI document as the oracle,
+// read its logs, then stop it with SIGTERM while a request is in flight.
 package verify
 
 import (
@@ -27,13 +28,16 @@ const SchemaVersion = 1
 
 // The steps, in order.
 const (
-	StepInstall  = "install"
-	StepLint     = "lint"
-	StepTest     = "test"
-	StepBoot     = "boot"
-	StepProbe    = "probe"
-	StepLogs     = "logs"
-	StepShutdown = "shutdown"
+	StepInstall = "install"
+	StepLint    = "lint"
+	StepTest    = "test"
+	StepBoot    = "boot"
+	StepProbe   = "probe"
+	// StepConformance sends the conformance corpus (generator/conformance) to the
+	// booted project and judges each answer with the OpenAPI document as the oracle.
+	StepConformance = "conformance"
+	StepLogs        = "logs"
+	StepShutdown    = "shutdown"
 )
 
 // Step is the outcome of one step.
@@ -49,6 +53,8 @@ type Step struct {
 	Failures []steps.Failure `json:"failures,omitempty"`
 	Output   string          `json:"output,omitempty"` // the tail of a failed command's output
 	Checks   []probe.Result  `json:"checks,omitempty"` // the probe's rules
+	// Conformance is the conformance step's corpus run, every failing case included.
+	Conformance *Conformance `json:"conformance,omitempty"`
 }
 
 // Report is every step run, in order.
@@ -137,7 +143,7 @@ func Run(ctx context.Context, o Options) Report {
 	if want(StepTest) {
 		step(StepTest, commands(steps.Test))
 	}
-	if !want(StepBoot) && !want(StepProbe) && !want(StepLogs) && !want(StepShutdown) || ctx.Err() != nil {
+	if !want(StepBoot) && !want(StepProbe) && !want(StepConformance) && !want(StepLogs) && !want(StepShutdown) || ctx.Err() != nil {
 		return rep
 	}
 	var srv *Server
@@ -179,6 +185,22 @@ func Run(ctx context.Context, o Options) Report {
 				return fmt.Errorf("%d of %d contract checks failed", n, len(s.Checks))
 			}
 			s.Detail = fmt.Sprintf("%d contract checks passed", len(s.Checks))
+			return nil
+		})
+	}
+	if want(StepConformance) {
+		// The server runs with CORS_ORIGINS set; the corpus sends no Origin, so its
+		// expectations are those of a server without CORS (TestCorpusHoldsUnderCORS).
+		step(StepConformance, func(s *Step) error {
+			c, err := RunConformance(ctx, srv.URL, nil, o.Data.Features["websocket"])
+			s.Conformance = c
+			if err != nil {
+				return err
+			}
+			if err := c.Err(); err != nil {
+				return err
+			}
+			s.Detail = fmt.Sprintf("%d cases conform to the OpenAPI document %s", c.Cases, c.DocumentVersion)
 			return nil
 		})
 	}

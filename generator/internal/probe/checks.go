@@ -73,6 +73,7 @@ var checks = []check{
 		_, err = expectProblem(r, 404)
 		return err
 	}, noWS: true},
+	{id: documentCheckID, name: "every answer above is one the OpenAPI document allows (status, content type, body, headers)"},
 	{id: "cors.allowed-origin", name: "CORS: a listed Origin gets Access-Control-Allow-Origin (that origin) and Vary: Origin", run: checkCORSAllowed, cors: true},
 	{id: "cors.preflight", name: "CORS: a preflight from a listed Origin is 204 with the allowed methods and headers", run: checkCORSPreflight, cors: true},
 	{id: "cors.unlisted-origin", name: "CORS: an unlisted Origin gets no Access-Control-* header", run: checkCORSUnlisted, cors: true},

@@ -14,6 +14,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/stackpick/stackpick/docs"
+	"github.com/stackpick/stackpick/generator/openapi"
 )
 
 // Options say what to expect from the server.
@@ -27,7 +30,13 @@ type Options struct {
 	// CORSOrigin is the one origin the server was started with in CORS_ORIGINS; the
 	// CORS checks run only when it is set.
 	CORSOrigin string
+	// Document is the OpenAPI document every answer is checked against (the check
+	// openapi.response); nil means the contract's, docs/openapi.json as embedded.
+	Document *openapi.Document
 }
+
+// contractDocument is the embedded contract document, loaded once.
+var contractDocument = sync.OnceValues(func() (*openapi.Document, error) { return openapi.Load(docs.OpenAPI) })
 
 // Result is one contract rule checked. ID is stable ("headers.request-id"): it does
 // not change when the wording of Name does, so scripts can key on it.
@@ -52,6 +61,11 @@ type prober struct {
 	ctx    context.Context
 	opts   Options
 	client *http.Client
+	doc    *openapi.Document
+	// broken are the answers the document does not allow, in the order received.
+	broken   []brokenAnswer
+	seen     int // answers checked against the document
+	failures int // of which broke it
 }
 
 // Run checks every rule in order and returns one result per rule.
@@ -62,12 +76,24 @@ func Run(ctx context.Context, opts Options) []Result {
 	if opts.WSMaxMessage == 0 {
 		opts.WSMaxMessage = 65536
 	}
-	p := &prober{ctx: ctx, opts: opts, client: &http.Client{
+	p := &prober{ctx: ctx, opts: opts, doc: opts.Document, client: &http.Client{
 		Timeout:       10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
+	var docErr error
+	if p.doc == nil {
+		p.doc, docErr = contractDocument()
+	}
 	var out []Result
 	for _, c := range checks {
+		if c.id == documentCheckID {
+			r := Result{ID: c.id, Name: c.name, OK: true}
+			if err := p.documentVerdict(docErr); err != nil {
+				r.OK, r.Detail = false, err.Error()
+			}
+			out = append(out, r)
+			continue
+		}
 		if (c.ws && !opts.WebSocket) || (c.noWS && opts.WebSocket) || (c.cors && opts.CORSOrigin == "") {
 			continue
 		}
@@ -140,6 +166,7 @@ func (p *prober) do(method, path string, body []byte, contentType string, header
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: reading the body: %w", method, path, err)
 	}
+	p.judge(req, resp.StatusCode, resp.Header, b)
 	return &response{Response: resp, body: b}, nil
 }
 

@@ -153,7 +153,7 @@ func TestCheckIDsAreUniqueAndStable(t *testing.T) {
 		}
 		seen[c.id] = true
 	}
-	for _, id := range []string{"health.livez", "headers.request-id", "errors.precedence", "websocket.echo", "cors.preflight"} {
+	for _, id := range []string{"health.livez", "headers.request-id", "errors.precedence", "websocket.echo", "cors.preflight", "openapi.response"} {
 		if !seen[id] {
 			t.Errorf("the id %s is gone", id)
 		}

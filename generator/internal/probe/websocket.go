@@ -23,6 +23,9 @@ func checkWebSocket(p *prober) error {
 		return fmt.Errorf("dial %s: %w", p.wsURL(), err)
 	}
 	defer conn.CloseNow()
+	if resp != nil && resp.Request != nil {
+		p.judge(resp.Request, resp.StatusCode, resp.Header, nil)
+	}
 	for _, k := range []string{"X-Powered-By", "Server"} {
 		if v, ok := resp.Header[k]; ok {
 			return fmt.Errorf("the 101 answer has a %s header (%q)", k, v)

@@ -1,8 +1,9 @@
-package conformance
-
-// An in-process server that follows the contract, with switches that each break it the
-// way issue 12 found one skeleton or the other breaking it. The conformance tests send the
-// corpus to it: the faithful one must pass untouched, and each switch must be caught.
+// Package conformancetest serves the contract in process: a small HTTP server that
+// follows docs/contract.md and docs/openapi.json, with switches (Deviations) that each
+// break it the way issue 12 found one skeleton or the other breaking it, and an optional
+// CORS layer. Tests of the probe, verify and compare send their requests to it, so that
+// they can show both a pass and a failure without installing a skeleton.
+package conformancetest
 
 import (
 	"bytes"
@@ -24,22 +25,37 @@ import (
 	"github.com/coder/websocket"
 )
 
-// deviations each make the server answer one request differently from the contract.
-type deviations struct {
-	upgradeNotFound   bool // issue 12 #1: any Upgrade header on a plain path gets 404
-	noHeaderCap       bool // issue 12 #2: no 431
-	headNotAllowed    bool // issue 12 #3: HEAD is 405
-	strictIntegers    bool // issue 12 #4: 924.0 and 1e3 are 422
-	looseRouting      bool // issue 12 #5: trailing slashes and case are ignored
-	lastRepeatedParam bool // issue 12 #6: ?limit=1&limit=2 takes the last
-	digitsAre400      bool // issue 12 #7: over 4300 digits is "not valid JSON"
-	decodedInstance   bool // issue 12 #8: instance is the decoded path
-	bareWebSocket404  bool // issue 12 #9: a handshake to an unknown path is a bare 403
-	bomAccepted       bool // issue 12 #10: a UTF-8 BOM is skipped
-	echoID            bool // issue 12 #12: the 404 detail repeats the id
-	oldTitles         bool // 413 "Request Entity Too Large", as Go's and Python 3.11's phrase
-	unknownKeyAtRoot  bool // an unknown key reported at "" instead of /<key>
-	poweredBy         bool // X-Powered-By: Express
+// Deviations each make the server answer one request differently from the contract.
+type Deviations struct {
+	UpgradeNotFound   bool // issue 12 #1: any Upgrade header on a plain path gets 404
+	NoHeaderCap       bool // issue 12 #2: no 431
+	HeadNotAllowed    bool // issue 12 #3: HEAD is 405
+	StrictIntegers    bool // issue 12 #4: 924.0 and 1e3 are 422
+	LooseRouting      bool // issue 12 #5: trailing slashes and case are ignored
+	LastRepeatedParam bool // issue 12 #6: ?limit=1&limit=2 takes the last
+	DigitsAre400      bool // issue 12 #7: over 4300 digits is "not valid JSON"
+	DecodedInstance   bool // issue 12 #8: instance is the decoded path
+	BareWebSocket404  bool // issue 12 #9: a handshake to an unknown path is a bare 403
+	BomAccepted       bool // issue 12 #10: a UTF-8 BOM is skipped
+	EchoID            bool // issue 12 #12: the 404 detail repeats the id
+	OldTitles         bool // 413 "Request Entity Too Large", as Go's and Python 3.11's phrase
+	UnknownKeyAtRoot  bool // an unknown key reported at "" instead of /<key>
+	PoweredBy         bool // X-Powered-By: Express
+	// ExtraItemField adds a "version" member to every item, which the document's Item
+	// schema does not allow: only a check against the document sees it.
+	ExtraItemField bool
+}
+
+// The settings the server runs with: the contract's defaults, as the corpus assumes.
+const (
+	BodyLimitBytes = 102400
+	MaxHeaderBytes = 16384
+)
+
+// Handler serves the contract with the given document at /openapi.json; each true field
+// of dev breaks one rule. Every handler has a store of its own.
+func Handler(document []byte, dev Deviations) http.Handler {
+	return &contractServer{dev: dev, document: document}
 }
 
 var statusTitles = map[int]string{
@@ -55,6 +71,7 @@ type item struct {
 	Tags      []string `json:"tags"`
 	CreatedAt string   `json:"created_at"`
 	UpdatedAt string   `json:"updated_at"`
+	Version   int      `json:"version,omitempty"`
 }
 
 type fieldError struct {
@@ -64,7 +81,7 @@ type fieldError struct {
 }
 
 type contractServer struct {
-	dev      deviations
+	dev      Deviations
 	document []byte
 	mu       sync.Mutex
 	items    []item
@@ -87,7 +104,7 @@ func (s *contractServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rawPath, rawQuery, _ := strings.Cut(r.RequestURI, "?")
 	isHandshake := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
-	if s.dev.bareWebSocket404 && isHandshake && rawPath != "/v1/ws/echo" {
+	if s.dev.BareWebSocket404 && isHandshake && rawPath != "/v1/ws/echo" {
 		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(http.StatusForbidden)
 		return
@@ -99,11 +116,11 @@ func (s *contractServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-	if s.dev.poweredBy {
+	if s.dev.PoweredBy {
 		h.Set("X-Powered-By", "Express")
 	}
 	rq := &request{s: s, w: w, r: r, id: id, path: rawPath, query: rawQuery}
-	if s.dev.decodedInstance {
+	if s.dev.DecodedInstance {
 		rq.path = r.URL.Path
 	}
 	size := len(r.Method) + len(r.RequestURI) + len(r.Proto) + 4
@@ -112,21 +129,21 @@ func (s *contractServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			size += len(k) + len(v) + 4
 		}
 	}
-	if size > MaxHeaderBytes && !s.dev.noHeaderCap {
+	if size > MaxHeaderBytes && !s.dev.NoHeaderCap {
 		rq.problem(431, "The request head is too large.", nil)
 		return
 	}
-	if s.dev.upgradeNotFound && r.Header.Get("Upgrade") != "" && rawPath != "/v1/ws/echo" {
+	if s.dev.UpgradeNotFound && r.Header.Get("Upgrade") != "" && rawPath != "/v1/ws/echo" {
 		rq.problem(404, "No such path.", nil)
 		return
 	}
 	route := rawPath
-	if s.dev.looseRouting {
+	if s.dev.LooseRouting {
 		route = strings.ToLower(strings.TrimSuffix(route, "/"))
 	}
 	method := r.Method
 	if method == http.MethodHead {
-		if s.dev.headNotAllowed {
+		if s.dev.HeadNotAllowed {
 			method = "HEAD!"
 		} else {
 			method = http.MethodGet
@@ -215,7 +232,7 @@ func (rq *request) json(status int, v any) {
 
 func (rq *request) problem(status int, detail string, errs []fieldError) {
 	title := statusTitles[status]
-	if rq.s.dev.oldTitles && status == 413 {
+	if rq.s.dev.OldTitles && status == 413 {
 		title = "Request Entity Too Large"
 	}
 	p := map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail,
@@ -237,7 +254,7 @@ func (rq *request) withItem(itemID string, found func(i int)) {
 		}
 	}
 	detail := "No item has this id."
-	if rq.s.dev.echoID {
+	if rq.s.dev.EchoID {
 		detail = "No item " + itemID + "."
 	}
 	rq.problem(404, detail, nil)
@@ -252,7 +269,7 @@ func (rq *request) list() {
 			return big.NewInt(def)
 		}
 		v := vs[0]
-		if rq.s.dev.lastRepeatedParam {
+		if rq.s.dev.LastRepeatedParam {
 			v = vs[len(vs)-1]
 		} else if len(vs) > 1 {
 			errs = append(errs, fieldError{"query", name, name + " is given more than once"})
@@ -300,10 +317,10 @@ func (rq *request) body() (any, bool) {
 		rq.problem(415, "The body must be application/json.", nil)
 		return nil, false
 	}
-	if rq.s.dev.bomAccepted {
+	if rq.s.dev.BomAccepted {
 		raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 	}
-	if rq.s.dev.digitsAre400 && bytes.Contains(raw, bytes.Repeat([]byte("0"), 4300)) {
+	if rq.s.dev.DigitsAre400 && bytes.Contains(raw, bytes.Repeat([]byte("0"), 4300)) {
 		rq.problem(400, "The body is not valid JSON.", nil)
 		return nil, false
 	}
@@ -383,7 +400,7 @@ func (rq *request) validate(v any) (item, []fieldError) {
 	for _, k := range keys {
 		if k != "name" && k != "quantity" && k != "tags" {
 			ptr := "/" + strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
-			if rq.s.dev.unknownKeyAtRoot {
+			if rq.s.dev.UnknownKeyAtRoot {
 				ptr = ""
 			}
 			bad(ptr, "unknown field")
@@ -409,7 +426,7 @@ func (rq *request) validate(v any) (item, []fieldError) {
 		num, isNum := q.(json.Number)
 		r, ok := new(big.Rat).SetString(string(num))
 		valid := isNum && ok && r.IsInt() && r.Sign() >= 0 && r.Cmp(big.NewRat(1000000, 1)) <= 0
-		if rq.s.dev.strictIntegers && strings.ContainsAny(string(num), ".eE") {
+		if rq.s.dev.StrictIntegers && strings.ContainsAny(string(num), ".eE") {
 			valid = false
 		}
 		if !valid {
@@ -449,6 +466,9 @@ func (rq *request) create() {
 	}
 	it.ID, it.CreatedAt = newUUID(), now()
 	it.UpdatedAt = it.CreatedAt
+	if rq.s.dev.ExtraItemField {
+		it.Version = 1
+	}
 	rq.s.mu.Lock()
 	rq.s.items = append(rq.s.items, it)
 	rq.s.mu.Unlock()
@@ -470,5 +490,32 @@ func (rq *request) replace(itemID string) {
 		it.ID, it.CreatedAt, it.UpdatedAt = itemID, rq.s.items[i].CreatedAt, now()
 		rq.s.items[i] = it
 		rq.json(200, it)
+	})
+}
+
+// WithCORS wraps h in the contract's CORS layer for the listed origins (CORS_ORIGINS):
+// a preflight from a listed origin is 204 with the allowed methods and headers; every
+// other answer to a listed origin carries Access-Control-Allow-Origin (that origin),
+// Vary: Origin and Access-Control-Expose-Headers; an unlisted origin gets no CORS header.
+func WithCORS(h http.Handler, origins ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		listed := origin != "" && slices.ContainsFunc(origins, func(o string) bool { return strings.EqualFold(o, origin) })
+		if !listed {
+			h.ServeHTTP(w, r)
+			return
+		}
+		hd := w.Header()
+		hd.Set("Access-Control-Allow-Origin", origin)
+		hd.Add("Vary", "Origin")
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			hd.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE")
+			hd.Set("Access-Control-Allow-Headers", "Content-Type, X-Request-Id")
+			hd.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		hd.Set("Access-Control-Expose-Headers", "Location, X-Request-Id")
+		h.ServeHTTP(w, r)
 	})
 }
