@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { loadOpenApi } from '../src/openapi.ts';
-import { compileValidators } from '../src/validation.ts';
+import { compileValidators, requestSchemas } from '../src/validation.ts';
 import { assertProblem, request, startServer, type TestServer } from './helpers.ts';
 
 const DOCUMENT = readFileSync(new URL('../docs/openapi.json', import.meta.url));
@@ -45,6 +46,14 @@ describe('the OpenAPI document', () => {
     assert.equal(validators.itemInput({ name: 'n', quantity: 5 }).ok, true);
     assert.equal(validators.itemInput({ name: 'n', quantity: 6 }).ok, false);
     assert.equal(compileValidators(document).itemInput({ name: 'n', quantity: 6 }).ok, true);
+  });
+
+  it('holds request schemas that are valid JSON Schema 2020-12', () => {
+    const ajv = new Ajv2020();
+    for (const [name, schema] of Object.entries(requestSchemas(loadOpenApi().document))) {
+      assert.equal(ajv.validateSchema(schema), true, `${name}: ${ajv.errorsText()}`);
+    }
+    assert.equal(ajv.validateSchema({ type: 'object', maxItems: 'ten' }), false);
   });
 
   it('refuses to start from a document without the request schemas', () => {
