@@ -12,6 +12,7 @@ const TITLES: Readonly<Record<number, string>> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -108,9 +109,12 @@ export function sendProblem(
   res.send(JSON.stringify(problemBody(req, status, detail, errors)));
 }
 
+/** The 404 detail: it repeats nothing the client sent (`instance` names the path). */
+export const NOT_FOUND_DETAIL = 'No resource at this path.';
+
 /** The fallback route: any path no route serves. */
 export const notFound: RequestHandler = (req, res) => {
-  sendProblem(req, res, 404, `No resource at ${requestPath(req)}.`);
+  sendProblem(req, res, 404, NOT_FOUND_DETAIL);
 };
 
 /** A handler for a known path with a method it does not serve. */

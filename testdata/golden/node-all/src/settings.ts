@@ -31,6 +31,8 @@ export interface Settings {
   readonly bodyLimitBytes: number;
   readonly wsMaxMessageBytes: number;
   readonly shutdownTimeoutMs: number;
+  /** The largest request head (request line and headers) in bytes; over it, 431. */
+  readonly maxHeaderBytes: number;
   /** Origins allowed to call the API from a browser; empty: no CORS headers at all. */
   readonly corsOrigins: readonly string[];
 }
@@ -122,6 +124,7 @@ export function loadSettings(env: Env = process.env): Settings {
     bodyLimitBytes: readInteger(env, 'BODY_LIMIT_BYTES', 102400, 1, 1024 * 1024 * 1024),
     wsMaxMessageBytes: readInteger(env, 'WS_MAX_MESSAGE_BYTES', 65536, 1, 1024 * 1024 * 1024),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 24 * 60 * 60 * 1000),
+    maxHeaderBytes: readInteger(env, 'MAX_HEADER_BYTES', 16384, 1024, 1024 * 1024),
     corsOrigins: readOrigins(env),
   });
 }

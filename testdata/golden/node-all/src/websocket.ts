@@ -5,9 +5,16 @@ import type { Lifecycle } from './app.ts';
 import type { Logger } from './logger.ts';
 import { logRequest } from './middleware/request-log.ts';
 import { requestIdFor, SECURITY_HEADERS } from './middleware/security.ts';
-import { problemBody, requestPath } from './problems.ts';
+import { NOT_FOUND_DETAIL, problemBody, requestPath } from './problems.ts';
 
 export const ECHO_PATH = '/v1/ws/echo';
+
+/** Whether a request is a WebSocket handshake to the echo path (else it is plain HTTP). */
+export function isEchoHandshake(req: IncomingMessage): boolean {
+  return (
+    requestPath(req) === ECHO_PATH && (req.headers.upgrade ?? '').toLowerCase() === 'websocket'
+  );
+}
 
 /** What shutdown does with the open sockets. */
 export interface WebSockets {
@@ -81,8 +88,9 @@ export function attachEcho(
       logRequest(logger, { method: req.method, path, status, start, requestId });
     socket.on('error', () => socket.destroy());
 
-    if (path !== ECHO_PATH || (req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-      refuseUpgrade(req, socket, 404, `No resource at ${path}.`);
+    // shouldUpgradeCallback (http-server.ts) sends only echo handshakes here.
+    if (!isEchoHandshake(req)) {
+      refuseUpgrade(req, socket, 404, NOT_FOUND_DETAIL);
       log(404);
     } else if (lifecycle.draining) {
       refuseUpgrade(req, socket, 503, 'The server is shutting down.');

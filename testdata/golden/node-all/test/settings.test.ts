@@ -20,6 +20,7 @@ describe('settings', () => {
       bodyLimitBytes: 102400,
       wsMaxMessageBytes: 65536,
       shutdownTimeoutMs: 10000,
+      maxHeaderBytes: 16384,
       corsOrigins: [],
     });
   });
@@ -32,6 +33,7 @@ describe('settings', () => {
       BODY_LIMIT_BYTES: '10',
       WS_MAX_MESSAGE_BYTES: '20',
       SHUTDOWN_TIMEOUT_MS: '30',
+      MAX_HEADER_BYTES: '2048',
       CORS_ORIGINS: 'https://app.example, http://localhost:5173',
     });
     assert.deepEqual(settings, {
@@ -41,6 +43,7 @@ describe('settings', () => {
       bodyLimitBytes: 10,
       wsMaxMessageBytes: 20,
       shutdownTimeoutMs: 30,
+      maxHeaderBytes: 2048,
       corsOrigins: ['https://app.example', 'http://localhost:5173'],
     });
   });
@@ -53,6 +56,7 @@ describe('settings', () => {
       BODY_LIMIT_BYTES: '',
       WS_MAX_MESSAGE_BYTES: '',
       SHUTDOWN_TIMEOUT_MS: '',
+      MAX_HEADER_BYTES: '',
       CORS_ORIGINS: '',
     };
     assert.deepEqual(loadSettings(empty), loadSettings({}));
@@ -88,6 +92,7 @@ describe('settings', () => {
       { BODY_LIMIT_BYTES: '0' },
       { WS_MAX_MESSAGE_BYTES: '1k' },
       { SHUTDOWN_TIMEOUT_MS: '-5' },
+      { MAX_HEADER_BYTES: '512' },
       { CORS_ORIGINS: '*' },
       { CORS_ORIGINS: 'https://app.example/' },
       { CORS_ORIGINS: 'app.example' },

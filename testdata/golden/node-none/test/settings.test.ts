@@ -19,6 +19,7 @@ describe('settings', () => {
       logLevel: 'info',
       bodyLimitBytes: 102400,
       shutdownTimeoutMs: 10000,
+      maxHeaderBytes: 16384,
       corsOrigins: [],
     });
   });
@@ -30,6 +31,7 @@ describe('settings', () => {
       LOG_LEVEL: 'debug',
       BODY_LIMIT_BYTES: '10',
       SHUTDOWN_TIMEOUT_MS: '30',
+      MAX_HEADER_BYTES: '2048',
       CORS_ORIGINS: 'https://app.example, http://localhost:5173',
     });
     assert.deepEqual(settings, {
@@ -38,6 +40,7 @@ describe('settings', () => {
       logLevel: 'debug',
       bodyLimitBytes: 10,
       shutdownTimeoutMs: 30,
+      maxHeaderBytes: 2048,
       corsOrigins: ['https://app.example', 'http://localhost:5173'],
     });
   });
@@ -49,6 +52,7 @@ describe('settings', () => {
       LOG_LEVEL: '',
       BODY_LIMIT_BYTES: '',
       SHUTDOWN_TIMEOUT_MS: '',
+      MAX_HEADER_BYTES: '',
       CORS_ORIGINS: '',
     };
     assert.deepEqual(loadSettings(empty), loadSettings({}));
@@ -83,6 +87,7 @@ describe('settings', () => {
       { LOG_LEVEL: 'constructor' },
       { BODY_LIMIT_BYTES: '0' },
       { SHUTDOWN_TIMEOUT_MS: '-5' },
+      { MAX_HEADER_BYTES: '512' },
       { CORS_ORIGINS: '*' },
       { CORS_ORIGINS: 'https://app.example/' },
       { CORS_ORIGINS: 'app.example' },

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { jsonBody } from '../middleware/body.ts';
 import { type FieldError, HttpProblem, methodNotAllowed } from '../problems.ts';
 import type { ItemStore } from '../store.ts';
-import { validateItemInput, validatePagination } from '../validation.ts';
+import type { Validators } from '../validation.ts';
 
 function invalid(errors: FieldError[]): HttpProblem {
   return new HttpProblem(422, 'The request has invalid fields.', { errors });
@@ -13,18 +13,21 @@ function notFound(): HttpProblem {
 }
 
 /** The items resource: list, create, read, replace, delete. */
-export function addItemRoutes(router: Router, { store }: { store: ItemStore }): void {
+export function addItemRoutes(
+  router: Router,
+  { store, validators }: { store: ItemStore; validators: Validators },
+): void {
   router
     .route('/v1/items')
     .get(async (req, res) => {
-      const result = validatePagination(req.query);
+      const result = validators.pagination(req.query as Record<string, unknown>);
       if (!result.ok) throw invalid(result.errors);
       const { limit, offset } = result.value;
       const { items, total } = await store.list({ limit, offset });
       res.json({ items, total, limit, offset });
     })
     .post(jsonBody(), async (req, res) => {
-      const result = validateItemInput(req.body);
+      const result = validators.itemInput(req.body);
       if (!result.ok) throw invalid(result.errors);
       const item = await store.create(result.value);
       res.status(201).location(`/v1/items/${item.id}`).json(item);
@@ -41,7 +44,7 @@ export function addItemRoutes(router: Router, { store }: { store: ItemStore }): 
     .put(jsonBody(), async (req, res) => {
       // An unknown id wins over an invalid body.
       if (!(await store.get(req.params.id))) throw notFound();
-      const result = validateItemInput(req.body);
+      const result = validators.itemInput(req.body);
       if (!result.ok) throw invalid(result.errors);
       const item = await store.replace(req.params.id, result.value);
       if (!item) throw notFound();
