@@ -1,0 +1,115 @@
+"""The request head's limits, which uvicorn's httptools protocol does not have: a head
+(request line and headers) over MAX_HEADER_BYTES gets the 431 problem and the
+connection closes; a head not finished within HEAD_TIMEOUT seconds closes the
+connection. The bytes are counted before the parser sees them, so a client sending
+endless headers costs at most the limit in memory."""
+
+import asyncio
+import json
+import time
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from .access_log import log_request
+from .middleware import SECURITY_HEADERS, new_request_id
+from .problems import PROBLEM_JSON, TITLES
+
+HEAD_TIMEOUT = 10.0
+_END = b"\r\n\r\n"
+
+
+class HeadLimitedProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with the head limits; `max_head_bytes` is set on a
+    subclass per server (limited_protocol)."""
+
+    max_head_bytes = 16_384
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._reading_head = True
+        self._head = bytearray()  # the head so far, at most max_head_bytes
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._arm_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._reading_head:
+            if self._head_timer is None:
+                self._arm_head_timer()
+            # Where the head ends, if in this chunk (the marker may straddle chunks).
+            seen = len(self._head)
+            end = (self._head[-3:] + data).find(_END)
+            size = seen + (end - min(3, seen) + len(_END) if end >= 0 else len(data))
+            if size > self.max_head_bytes:
+                self._too_large(bytes(self._head) + data[: self.max_head_bytes - seen])
+                return
+            if end >= 0:
+                self._head_done()
+            else:
+                self._head += data
+        super().data_received(data)
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        # What follows on this connection is the next request's head.
+        self._reading_head = True
+
+    def _head_done(self) -> None:
+        self._reading_head = False
+        self._head.clear()
+        self._cancel_head_timer()
+
+    def _arm_head_timer(self) -> None:
+        self._head_timer = self.loop.call_later(HEAD_TIMEOUT, self._head_timed_out)
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self._reading_head and not self.transport.is_closing():
+            self.transport.close()
+
+    def _too_large(self, head: bytes) -> None:
+        """Answer the 431 problem, with the contract's headers, and close."""
+        started = time.perf_counter()
+        line = head.split(b"\r\n", 1)[0].split(b" ")
+        method = line[0].decode("latin-1") if line[0] else "GET"
+        path = line[1].split(b"?", 1)[0].decode("latin-1") if len(line) > 1 else ""
+        request_id = new_request_id()
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": TITLES[431],
+                "status": 431,
+                "detail": f"The request head must not exceed {self.max_head_bytes} bytes.",
+                "instance": path,
+                "request_id": request_id,
+            },
+            separators=(",", ":"),
+        ).encode("utf-8")
+        headers = [
+            (b"content-type", PROBLEM_JSON.encode("ascii")),
+            (b"content-length", str(len(body)).encode("ascii")),
+            (b"connection", b"close"),
+            (b"x-request-id", request_id.encode("ascii")),
+            *SECURITY_HEADERS,
+        ]
+        out = [b"HTTP/1.1 431 Request Header Fields Too Large\r\n"]
+        out += [name + b": " + value + b"\r\n" for name, value in headers]
+        out += [b"\r\n", body]
+        self._reading_head = False
+        self._cancel_head_timer()
+        self.transport.write(b"".join(out))
+        self.transport.close()
+        log_request(method, path, 431, time.perf_counter() - started, request_id)
+
+
+def limited_protocol(max_head_bytes: int) -> type[HeadLimitedProtocol]:
+    """The protocol class for uvicorn's `http=` option, with this limit."""
+    return type("HeadLimitedProtocol", (HeadLimitedProtocol,), {"max_head_bytes": max_head_bytes})
