@@ -19,13 +19,13 @@ _END = b"\r\n\r\n"
 
 
 class HeadLimitedProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with the head limits; `max_head_bytes` is set on a
-    subclass per server (limited_protocol)."""
-
-    max_head_bytes = 16_384
+    """uvicorn's httptools protocol with the head limits. The limit is uvicorn's option
+    for the same purpose in its h11 protocol, h11_max_incomplete_event_size, so that
+    this class is picklable by name (the reloader hands the config to its workers)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.max_head_bytes: int = self.config.h11_max_incomplete_event_size or 16_384
         self._reading_head = True
         self._head = bytearray()  # the head so far, at most max_head_bytes
         self._head_timer: asyncio.TimerHandle | None = None
@@ -109,7 +109,3 @@ class HeadLimitedProtocol(HttpToolsProtocol):
         self.transport.close()
         log_request(method, path, 431, time.perf_counter() - started, request_id)
 
-
-def limited_protocol(max_head_bytes: int) -> type[HeadLimitedProtocol]:
-    """The protocol class for uvicorn's `http=` option, with this limit."""
-    return type("HeadLimitedProtocol", (HeadLimitedProtocol,), {"max_head_bytes": max_head_bytes})

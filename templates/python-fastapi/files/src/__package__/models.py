@@ -146,16 +146,21 @@ class Problem(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    type: str = "about:blank"
+    # Always present (required in the document), about:blank for every problem today.
+    type: Annotated[
+        str,
+        WithJsonSchema({"type": "string", "format": "uri-reference", "default": "about:blank"}),
+    ]
     title: str
     status: Annotated[int, Field(ge=100, le=599)]
     detail: str
     instance: str
-    request_id: str
+    request_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,128}$")]
 
 
-class ValidationError(BaseModel):
-    """Where a request is invalid: `in` body (a JSON pointer) or query (the name)."""
+class FieldError(BaseModel):
+    """Where a request is invalid: `in` body (a JSON pointer) or query (the name). (Not
+    named ValidationError, the name FastAPI gives its own schema.)"""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -167,4 +172,6 @@ class ValidationError(BaseModel):
 class ValidationProblem(Problem):
     """The 422 problem: Problem plus `errors`."""
 
-    errors: Annotated[list[ValidationError], Field(min_length=1)]
+    type: Annotated[str, WithJsonSchema({"type": "string", "format": "uri-reference"})]
+
+    errors: Annotated[list[FieldError], Field(min_length=1)]

@@ -96,6 +96,25 @@ async def readyz(request: Request) -> Ready | JSONResponse:
     return Ready(status="ready")
 
 
+# What the contract's document says of itself: an OpenAPI 3.1 document.
+_DOCUMENT_SCHEMA = {
+    "type": "object",
+    "required": ["openapi", "info", "paths"],
+    "properties": {"openapi": {"type": "string", "pattern": r"^3\.1\.[0-9]+$"}},
+}
+
+
+@router.get(
+    "/openapi.json",
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/json": {"schema": _DOCUMENT_SCHEMA}}}},
+    tags=["meta"],
+)
+async def openapi(request: Request) -> JSONResponse:
+    """This API's OpenAPI document, as FastAPI generates it from these routes."""
+    return JSONResponse(request.app.openapi())
+
+
 @router.get(
     "/v1/items",
     response_model=ItemList,
