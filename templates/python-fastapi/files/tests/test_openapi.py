@@ -69,7 +69,8 @@ def _operations(document: dict[str, Any]) -> dict[str, Any]:
             out[f"{method.upper()} {path}"] = {
                 "parameters": parameters,
                 "requestBody": {
-                    media: content.get("schema") for media, content in body.get("content", {}).items()
+                    media: content.get("schema")
+                    for media, content in body.get("content", {}).items()
                 },
                 "required": body.get("required", False),
                 "responses": responses,
@@ -92,7 +93,9 @@ def test_the_document_is_served_with_the_contract_headers(client: TestClient) ->
     response = client.get("/openapi.json")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
-    assert response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert (
+        response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    )
     assert response.headers["cache-control"] == "no-store"
     document = response.json()
     assert document["openapi"].startswith("3.1.")

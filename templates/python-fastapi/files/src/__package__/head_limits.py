@@ -108,4 +108,3 @@ class HeadLimitedProtocol(HttpToolsProtocol):
         self.transport.write(b"".join(out))
         self.transport.close()
         log_request(method, path, 431, time.perf_counter() - started, request_id)
-
