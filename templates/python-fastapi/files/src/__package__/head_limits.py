@@ -27,27 +27,39 @@ class HeadLimitedProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         self.max_head_bytes: int = self.config.h11_max_incomplete_event_size or 16_384
         self._reading_head = True
-        self._head = bytearray()  # the head so far, at most max_head_bytes
-        self._head_timer: asyncio.TimerHandle | None = None
-        self._arm_head_timer()
+        self._had_request = False  # idle between requests is uvicorn's keep-alive timeout
+        self._head = bytearray()  # the unfinished head so far, at most max_head_bytes
+        # One timer per connection, not one per request (arming one costs as much as a
+        # tenth of a request): it fires at the deadline of the head begun last, or later.
+        self._deadline = self.loop.time() + HEAD_TIMEOUT
+        self._head_timer: asyncio.TimerHandle | None = self.loop.call_at(
+            self._deadline, self._check_deadline
+        )
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_head_timer()
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         if self._reading_head:
-            if self._head_timer is None:
-                self._arm_head_timer()
-            # Where the head ends, if in this chunk (the marker may straddle chunks).
             seen = len(self._head)
-            end = (self._head[-3:] + data).find(_END)
-            size = seen + (end - min(3, seen) + len(_END) if end >= 0 else len(data))
+            if seen == 0:  # a head begins
+                self._deadline = self.loop.time() + HEAD_TIMEOUT
+                if self._head_timer is None:
+                    self._head_timer = self.loop.call_at(self._deadline, self._check_deadline)
+                end = data.find(_END)
+                size = end + len(_END) if end >= 0 else len(data)
+            else:  # the head goes on; its end may straddle the chunks
+                end = (self._head[-3:] + data).find(_END)
+                size = seen + (end - min(3, seen) + len(_END) if end >= 0 else len(data))
             if size > self.max_head_bytes:
                 self._too_large(bytes(self._head) + data[: self.max_head_bytes - seen])
                 return
             if end >= 0:
-                self._head_done()
+                self._reading_head = False
+                self._head.clear()
             else:
                 self._head += data
         super().data_received(data)
@@ -56,24 +68,18 @@ class HeadLimitedProtocol(HttpToolsProtocol):
         super().on_message_complete()
         # What follows on this connection is the next request's head.
         self._reading_head = True
+        self._had_request = True
 
-    def _head_done(self) -> None:
-        self._reading_head = False
-        self._head.clear()
-        self._cancel_head_timer()
-
-    def _arm_head_timer(self) -> None:
-        self._head_timer = self.loop.call_later(HEAD_TIMEOUT, self._head_timed_out)
-
-    def _cancel_head_timer(self) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
-
-    def _head_timed_out(self) -> None:
+    def _check_deadline(self) -> None:
         self._head_timer = None
-        if self._reading_head and not self.transport.is_closing():
-            self.transport.close()
+        if self.transport.is_closing():
+            return
+        if self._reading_head and self._head and self.loop.time() >= self._deadline:
+            self.transport.close()  # a head unfinished for HEAD_TIMEOUT seconds
+        elif self._reading_head and not self._head and not self._had_request:
+            self.transport.close()  # connected HEAD_TIMEOUT seconds ago, sent nothing
+        elif self._reading_head and self._head:
+            self._head_timer = self.loop.call_at(self._deadline, self._check_deadline)
 
     def _too_large(self, head: bytes) -> None:
         """Answer the 431 problem, with the contract's headers, and close."""
@@ -104,7 +110,6 @@ class HeadLimitedProtocol(HttpToolsProtocol):
         out += [name + b": " + value + b"\r\n" for name, value in headers]
         out += [b"\r\n", body]
         self._reading_head = False
-        self._cancel_head_timer()
         self.transport.write(b"".join(out))
         self.transport.close()
         log_request(method, path, 431, time.perf_counter() - started, request_id)

@@ -82,8 +82,11 @@ async def existing_item(item_id: Annotated[str, Path(alias="id")], store: Store)
 
 
 @router.get("/livez", response_model=Live, tags=["probes"])
-async def livez() -> Live:
-    return Live(status="ok")
+async def livez() -> JSONResponse:
+    # The probe answers most often: a Response returned as is skips FastAPI's check of
+    # the value against response_model (a tenth of this request's time); Live still
+    # describes it in the document.
+    return JSONResponse({"status": "ok"})
 
 
 @router.get(
