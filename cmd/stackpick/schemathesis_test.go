@@ -29,7 +29,7 @@ var schemathesisCases = regexp.MustCompile(`(?m)^\s*(\d+) generated`)
 
 // TestSchemathesis generates each template, installs and boots it, and runs Schemathesis
 // (a property-based tester, pinned in the Makefile and installed by `make test` into
-// bin/tools/venv) against it with the project's own openapi.json: any failure fails.
+// bin/tools/venv) against it with the project's own docs/openapi.json: any failure fails.
 // Slow: skipped by -short, and when schemathesis is not on PATH.
 func TestSchemathesis(t *testing.T) {
 	if testing.Short() {
@@ -51,9 +51,9 @@ func TestSchemathesis(t *testing.T) {
 			if code, _, stderr := runTest(t, "new", dir, "--yes", "--template", tmpl.ID); code != 0 {
 				t.Fatalf("new: exit %d: %s", code, stderr)
 			}
-			document := filepath.Join(dir, "openapi.json")
+			document := filepath.Join(dir, "docs", "openapi.json")
 			if _, err := os.Stat(document); err != nil {
-				t.Fatalf("%s ships no openapi.json (%v): its manifest must list the contract's document in shared_files (issue 12)", tmpl.ID, err)
+				t.Fatalf("%s ships no docs/openapi.json (%v): its manifest must list the contract's document in shared_files (issue 12)", tmpl.ID, err)
 			}
 			p, err := project.FromRecord(cat, dir)
 			if err != nil {

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .access_log import log_request
 from .cors import Cors
-from .problems import problem_response
+from .problems import problem_response, request_path
 
 error_logger = logging.getLogger(__name__.rpartition(".")[0] + ".error")
 
@@ -27,6 +27,8 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-frame-options", b"DENY"),
     (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'"),
 )
+# The messages that start a response: their headers get ours.
+_STARTS = frozenset({"http.response.start", "websocket.accept", "websocket.http.response.start"})
 _OWN_HEADERS = frozenset(name for name, _ in SECURITY_HEADERS) | {b"x-request-id"}
 
 
@@ -93,13 +95,19 @@ class RequestContextMiddleware:
             else:
                 cors_headers = self.cors.response_headers(origin)
 
+        # HEAD is answered wherever GET is: the app sees a GET, and the body is dropped.
+        method = scope.get("method", "GET")
+        head = method == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+
         status = 0
         started = time.perf_counter()
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
             kind = message["type"]
-            if kind == "http.response.start" or kind == "websocket.accept":
+            if kind in _STARTS:
                 status = message.get("status", 101)
                 # Ours replace any the app set, so that each header has one value.
                 headers = [
@@ -112,6 +120,8 @@ class RequestContextMiddleware:
                 message["headers"] = headers
             elif kind == "websocket.close" and status == 0:
                 status = 403  # closed before the handshake: the server answers 403
+            elif head and kind == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         try:
@@ -137,9 +147,8 @@ class RequestContextMiddleware:
                 await problem_response(scope, 500)(scope, receive, send_with_headers)
         finally:
             # 499: the client went away before any response was sent.
-            method = scope.get("method", "GET")
             elapsed = time.perf_counter() - started
-            log_request(method, scope["path"], status or 499, elapsed, request_id)
+            log_request(method, request_path(scope), status or 499, elapsed, request_id)
 
     async def _read_body(self, content_length: bytes | None, receive: Receive) -> bytes | None:
         """The whole body, read up front so that 413 comes before anything else whether

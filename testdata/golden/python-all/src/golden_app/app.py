@@ -1,11 +1,13 @@
 """The application factory: builds the ASGI app without listening."""
 
+from typing import Any
+
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.openapi.utils import get_openapi
 
 from . import DESCRIPTION, NAME, routes, ws
 from .middleware import RequestContextMiddleware
-from .problems import install_problem_handlers
+from .problems import PROBLEM_JSON, install_problem_handlers
 from .settings import Settings
 from .storage import ItemStore
 
@@ -23,11 +25,14 @@ def create_app(settings: Settings, *, store: ItemStore | None = None) -> FastAPI
     app = FastAPI(
         title=NAME,
         description=DESCRIPTION,
-        # The API is the contract in README.md: no docs pages (the CSP forbids them)
-        # and no /openapi.json, so that every path the app serves is in the contract.
+        # GET /openapi.json, FastAPI's document of the routes, is a route of routes.py, so
+        # that the document describes it too (tests/test_openapi.py checks the document
+        # against the contract's, docs/openapi.json). No docs pages: the contract's
+        # Content-Security-Policy forbids their scripts.
+        openapi_url=None,
         docs_url=None,
         redoc_url=None,
-        openapi_url=None,
+        # Exact routing: /livez/ is 404, not a redirect to /livez.
         redirect_slashes=False,
     )
     app.state.settings = settings
@@ -37,8 +42,10 @@ def create_app(settings: Settings, *, store: ItemStore | None = None) -> FastAPI
     install_problem_handlers(app)
     app.include_router(routes.router)
     app.include_router(ws.router)
-    # For the Allow header of a 405: every method each path serves.
-    app.state.http_routes = [r for r in routes.router.routes if isinstance(r, APIRoute)]
+    # For the Allow header of a 405: every method each path serves (FastAPI's own names
+    # only the methods of the first route that matched).
+    app.state.http_routes = [*routes.router.routes, *app.router.routes]
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 
     app.add_middleware(
         RequestContextMiddleware,
@@ -46,3 +53,30 @@ def create_app(settings: Settings, *, store: ItemStore | None = None) -> FastAPI
         cors_origins=settings.cors_origins,
     )
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, less the 422 FastAPI adds to every route with a parameter:
+    only the routes whose `responses=` declare a 422 can answer one (an id that is not
+    a UUID is simply unknown, 404)."""
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                if "HTTPValidationError" in str(responses.get("422", "")):
+                    del responses["422"]
+                for status, response in responses.items():
+                    # A problem's schema belongs to application/problem+json, where
+                    # `responses=` declared it, not to the routes' application/json.
+                    content = response.get("content", {})
+                    if int(status) >= 400 and PROBLEM_JSON in content:
+                        content[PROBLEM_JSON] = content.pop("application/json")
+        document.get("components", {}).get("schemas", {}).pop("HTTPValidationError", None)
+        app.openapi_schema = document
+    return app.openapi_schema

@@ -14,6 +14,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from .app import Lifecycle, create_app
+from .head_limits import HeadLimitedProtocol
 from .logs import configure_logging
 from .settings import Settings, load_settings
 
@@ -69,6 +70,9 @@ def _options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "ws": "none",
+        # httptools with the request head's limits (431, and the 10 s head timeout).
+        "http": HeadLimitedProtocol,
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
         "log_config": None,
         "log_level": None,
         "access_log": False,

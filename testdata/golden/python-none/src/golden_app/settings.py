@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
     log_level: LogLevel = "info"
     body_limit_bytes: int = Field(default=102_400, ge=1)
+    # The largest request head (request line and headers); larger is 431.
+    max_header_bytes: int = Field(default=16_384, ge=1)
     shutdown_timeout_ms: int = Field(default=10_000, ge=0)
     # Comma-separated in the environment; empty: no CORS headers at all.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
@@ -49,6 +51,7 @@ class Settings(BaseSettings):
     @field_validator(
         "port",
         "body_limit_bytes",
+        "max_header_bytes",
         "shutdown_timeout_ms",
         mode="before",
     )
