@@ -60,7 +60,7 @@ func Judge(doc *openapi.Document, c Case, target string, a Answer) []Finding {
 				add("problem-request-id", "request_id %q, X-Request-Id %q", p.RequestID, a.Header.Get("X-Request-Id"))
 			}
 			path, _, _ := strings.Cut(a.Sent, "?")
-			if p.Instance != path {
+			if !instanceIsPath(a.Status, p.Instance, path) {
 				add("problem-instance", "instance %q, the request path as sent is %q", p.Instance, path)
 			}
 			segment := path[strings.LastIndex(path, "/")+1:]
