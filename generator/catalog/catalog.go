@@ -340,7 +340,22 @@ func (t *Template) Render(data render.Data) ([]render.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	for i := range shared {
+		shared[i].Path = packagePath(shared[i].Path, data.Package)
+	}
 	return append(files, shared...), nil
+}
+
+// packagePath puts the Python import package in place of the __package__ segments of a
+// shared file's path, as render does for template paths.
+func packagePath(p, pkg string) string {
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		if s == render.PackagePlaceholder {
+			parts[i] = pkg
+		}
+	}
+	return strings.Join(parts, "/")
 }
 
 // sharedFiles are the shared files the manifest asks for, at their project paths,

@@ -103,7 +103,7 @@ func TestLoadRefusesStepsTheRunnerCannotUse(t *testing.T) {
 // asks for it, exactly, and is part of the template's digest.
 func TestSharedFiles(t *testing.T) {
 	fsys := fstest.MapFS{
-		"a/manifest.yml": manifest("a-tmpl", "node", "shared_files:\n  docs/api.json: contract\n"),
+		"a/manifest.yml": manifest("a-tmpl", "node", "shared_files:\n  docs/api.json: contract\n  src/__package__/api.json: contract\n"),
 		"a/files/x.txt":  {Data: []byte("x")},
 	}
 	load := func(contract string) *Template {
@@ -119,14 +119,14 @@ func TestSharedFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got string
+	got := map[string]string{}
 	for _, f := range files {
-		if f.Path == "docs/api.json" {
-			got = string(f.Data)
-		}
+		got[f.Path] = string(f.Data)
 	}
-	if got != `{"openapi":"3.1.0"}` {
-		t.Fatalf("docs/api.json = %q", got)
+	for _, p := range []string{"docs/api.json", "src/demo/api.json"} {
+		if got[p] != `{"openapi":"3.1.0"}` {
+			t.Fatalf("%s = %q", p, got[p])
+		}
 	}
 	d1, _ := tmpl.Digest()
 	d2, _ := load(`{"openapi":"3.1.1"}`).Digest()

@@ -1,5 +1,5 @@
-"""GET /openapi.json serves FastAPI's document of the routes; it must be equivalent to the
-contract's document (docs/openapi.json, the same in every stack).
+"""GET /openapi.json serves the contract's document (src/<package>/openapi.json, the same
+bytes in every stack), and FastAPI's document of the routes must be equivalent to it.
 
 Equivalent means: the same paths, methods and status codes; for each operation the same
 parameters (name, in, required, schema) and request body schema; for each response the
@@ -17,7 +17,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-CONTRACT = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
+# The contract's document ships as package data (src/<package>/openapi.json).
+CONTRACT = next((Path(__file__).resolve().parent.parent / "src").glob("*/openapi.json"))
 PROSE = {"title", "summary", "description", "examples"}
 WEBSOCKET_PATHS = {"/v1/ws/echo"}
 
@@ -97,6 +98,8 @@ def test_the_document_is_served_with_the_contract_headers(client: TestClient) ->
         response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
     )
     assert response.headers["cache-control"] == "no-store"
+    # The contract's document itself, byte for byte, as every stack serves it.
+    assert response.content == CONTRACT.read_bytes()
     document = response.json()
     assert document["openapi"].startswith("3.1.")
     assert "/v1/items/{id}" in document["paths"]

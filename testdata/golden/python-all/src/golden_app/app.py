@@ -25,9 +25,8 @@ def create_app(settings: Settings, *, store: ItemStore | None = None) -> FastAPI
     app = FastAPI(
         title=NAME,
         description=DESCRIPTION,
-        # GET /openapi.json, FastAPI's document of the routes, is a route of routes.py, so
-        # that the document describes it too (tests/test_openapi.py checks the document
-        # against the contract's, docs/openapi.json). No docs pages: the contract's
+        # GET /openapi.json, a route of routes.py, serves the contract's document;
+        # tests/test_openapi.py checks FastAPI's document of the routes against it. No docs pages: the contract's
         # Content-Security-Policy forbids their scripts.
         openapi_url=None,
         docs_url=None,

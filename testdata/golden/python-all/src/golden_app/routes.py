@@ -1,6 +1,7 @@
 """HTTP endpoints: health probes and the items resource, as typed FastAPI routes. Their
 parameters, models and `responses=` are also what FastAPI's OpenAPI document says."""
 
+from importlib import resources
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -101,6 +102,9 @@ async def readyz(request: Request) -> Ready | JSONResponse:
     return Ready(status="ready")
 
 
+# The contract's document, read once: served as is, never rebuilt per request.
+_CONTRACT_DOCUMENT = (resources.files(__package__) / "openapi.json").read_bytes()
+
 # What the contract's document says of itself: an OpenAPI 3.1 document.
 _DOCUMENT_SCHEMA = {
     "type": "object",
@@ -115,9 +119,11 @@ _DOCUMENT_SCHEMA = {
     responses={200: {"content": {"application/json": {"schema": _DOCUMENT_SCHEMA}}}},
     tags=["meta"],
 )
-async def openapi(request: Request) -> JSONResponse:
-    """This API's OpenAPI document, as FastAPI generates it from these routes."""
-    return JSONResponse(request.app.openapi())
+async def openapi() -> Response:
+    """The contract's OpenAPI document (openapi.json, package data), the same bytes in
+    every stack; tests/test_openapi.py checks that FastAPI's document of these routes is
+    equivalent to it."""
+    return Response(_CONTRACT_DOCUMENT, media_type="application/json")
 
 
 @router.get(
