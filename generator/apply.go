@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/stackpick/stackpick/generator/internal/fsw"
 )
 
 // Apply writes the plan. Every file is first written into a staging folder next to the
@@ -22,13 +24,13 @@ func Apply(ctx context.Context, p *Plan) error {
 func apply(ctx context.Context, p *Plan, w writer) (err error) {
 	target := filepath.Clean(p.Target)
 	parent := filepath.Dir(target)
-	made, err := mkdirAllTracked(w, parent)
+	made, err := fsw.MkdirAllTracked(w, parent)
 	if err != nil {
 		return pathError("create", parent, err)
 	}
 	defer func() {
 		if err != nil {
-			removeDirs(w, made)
+			fsw.RemoveDirs(w, made)
 		}
 	}()
 	stage, err := w.MkdirTemp(parent, "."+filepath.Base(target)+".stackpick-*")
@@ -118,11 +120,11 @@ func moveEach(ctx context.Context, w writer, stage, target string, p *Plan) (err
 		}
 		src := filepath.Join(stage, filepath.FromSlash(f.Path))
 		dst := filepath.Join(target, filepath.FromSlash(f.Path))
-		made, err := mkdirAllTracked(w, filepath.Dir(dst))
+		made, err := fsw.MkdirAllTracked(w, filepath.Dir(dst))
 		if err != nil {
 			return fmt.Errorf("write %s: %w", f.Path, err)
 		}
-		undo = append(undo, func() { removeDirs(w, made) })
+		undo = append(undo, func() { fsw.RemoveDirs(w, made) })
 		if f.Action == Overwrite {
 			saved := filepath.Join(backup, filepath.FromSlash(f.Path))
 			if err := w.MkdirAll(filepath.Dir(saved), 0o700); err != nil {
@@ -151,39 +153,6 @@ func moveEach(ctx context.Context, w writer, stage, target string, p *Plan) (err
 		undo = append(undo, func() { w.Remove(dst) })
 	}
 	return nil
-}
-
-// mkdirAllTracked creates dir and its missing parents and returns the ones it made,
-// deepest last, so a failed run can remove exactly those.
-func mkdirAllTracked(w writer, dir string) ([]string, error) {
-	var missing []string
-	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil {
-			break
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		missing = append(missing, d)
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	var made []string
-	for i := len(missing) - 1; i >= 0; i-- {
-		if err := w.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-			removeDirs(w, made)
-			return nil, err
-		}
-		made = append(made, missing[i])
-	}
-	return made, nil
-}
-
-// removeDirs removes folders made by mkdirAllTracked, deepest first, if still empty.
-func removeDirs(w writer, made []string) {
-	for i := len(made) - 1; i >= 0; i-- {
-		w.Remove(made[i])
-	}
 }
 
 func isNotEmpty(err error) bool { return errors.Is(err, syscall.ENOTEMPTY) }

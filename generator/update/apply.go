@@ -9,47 +9,17 @@ import (
 	"path/filepath"
 
 	"github.com/stackpick/stackpick/generator/answers"
+	"github.com/stackpick/stackpick/generator/internal/fsw"
 	"github.com/stackpick/stackpick/generator/render"
 	"github.com/stackpick/stackpick/generator/update/base"
 )
 
-// writer is every change Apply makes to the file system, so tests can make any one
-// of them fail or be interrupted and check that the project is left as it was.
-type writer interface {
-	MkdirTemp(dir, pattern string) (string, error)
-	Mkdir(path string, mode fs.FileMode) error
-	MkdirAll(path string, mode fs.FileMode) error
-	WriteFile(path string, data []byte, mode fs.FileMode) error
-	Rename(from, to string) error
-	Remove(path string) error
-	RemoveAll(path string) error
-}
+// writer is every change Apply makes to the file system (see fsw.Writer); tests stand
+// in for it to fail or stop at any step.
+type writer = fsw.Writer
 
-type osWriter struct{}
-
-func (osWriter) MkdirTemp(dir, pattern string) (string, error) { return os.MkdirTemp(dir, pattern) }
-func (osWriter) Mkdir(path string, mode fs.FileMode) error     { return os.Mkdir(path, mode) }
-func (osWriter) MkdirAll(path string, mode fs.FileMode) error  { return os.MkdirAll(path, mode) }
-func (osWriter) Rename(from, to string) error                  { return os.Rename(from, to) }
-func (osWriter) Remove(path string) error                      { return os.Remove(path) }
-func (osWriter) RemoveAll(path string) error                   { return os.RemoveAll(path) }
-
-// WriteFile creates path (it must not exist) with exactly mode, whatever the umask.
-func (osWriter) WriteFile(path string, data []byte, mode fs.FileMode) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode.Perm())
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(mode.Perm()); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
+// osWriter is the real file system, shared with new's Apply.
+type osWriter = fsw.OS
 
 // ErrTwoWay is Apply refusing a plan made without a base.
 var ErrTwoWay = errors.New("update: a two-way preview cannot be applied")
@@ -146,11 +116,11 @@ func apply(ctx context.Context, p *Plan, w writer) (err error) {
 			emptied = append(emptied, filepath.Dir(dst))
 			continue
 		}
-		made, err := mkdirAllTracked(w, filepath.Dir(dst))
+		made, err := fsw.MkdirAllTracked(w, filepath.Dir(dst))
 		if err != nil {
 			return fmt.Errorf("write %s: %w", o.path, err)
 		}
-		undo = append(undo, func() { removeDirs(w, made) })
+		undo = append(undo, func() { fsw.RemoveDirs(w, made) })
 		if err := w.Rename(filepath.Join(staged, filepath.FromSlash(o.path)), dst); err != nil {
 			return fmt.Errorf("write %s: %w", o.path, err)
 		}
@@ -175,37 +145,5 @@ func removeEmptyParents(w writer, target, dir string) {
 		if w.Remove(d) != nil {
 			return
 		}
-	}
-}
-
-// mkdirAllTracked creates dir and its missing parents and returns the ones it made,
-// deepest last, so a failed update can remove exactly those.
-func mkdirAllTracked(w writer, dir string) ([]string, error) {
-	var missing []string
-	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(d); err == nil {
-			break
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		missing = append(missing, d)
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	var made []string
-	for i := len(missing) - 1; i >= 0; i-- {
-		if err := w.Mkdir(missing[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-			removeDirs(w, made)
-			return nil, err
-		}
-		made = append(made, missing[i])
-	}
-	return made, nil
-}
-
-func removeDirs(w writer, made []string) {
-	for i := len(made) - 1; i >= 0; i-- {
-		w.Remove(made[i])
 	}
 }
