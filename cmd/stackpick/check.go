@@ -38,10 +38,7 @@ Exit codes:
   2    usage error, or DIR is not a generated project`,
 		Args: argsUsage(cobra.MaximumNArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
+			dir := dirArg(args)
 			if err := checkOutput(output, "text", "json"); err != nil {
 				return err
 			}

@@ -32,10 +32,7 @@ Exit codes:
   2    usage error, or DIR is not a generated project`,
 		Args: argsUsage(cobra.MaximumNArgs(1)),
 		RunE: func(c *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
+			dir := dirArg(args)
 			if err := checkOutput(output, "text", "json"); err != nil {
 				return err
 			}
@@ -90,6 +87,14 @@ func unified(ch updater.Change) []byte {
 		newName = "/dev/null"
 	}
 	return diff.Diff("a/"+ch.Path, ch.Base, newName, ch.Ours)
+}
+
+// dirArg is a command's optional DIR argument; the current folder by default.
+func dirArg(args []string) string {
+	if len(args) == 1 {
+		return args[0]
+	}
+	return "."
 }
 
 // notProjectUsage makes "not a project" a usage error naming the command's form.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -45,10 +44,7 @@ its output and the exit code is 4.
 			if err := checkOutput(output, "text", "json"); err != nil {
 				return err
 			}
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
+			dir := dirArg(args)
 			rep, err := verifyProject(c.Context(), e, dir, output == "text")
 			if err != nil {
 				return err
@@ -74,11 +70,7 @@ func verifyProject(ctx context.Context, e *env, dir string, show bool) (verify.R
 	}
 	p, err := project.FromRecord(cat, dir)
 	if err != nil {
-		var notProject *project.NotAProjectError
-		if errors.As(err, &notProject) {
-			return verify.Report{}, &usageError{fmt.Errorf("%w: stackpick verify DIR", err)}
-		}
-		return verify.Report{}, err
+		return verify.Report{}, notProjectUsage(err, "verify")
 	}
 	opts := verify.Options{Dir: dir, Template: p.Template, Data: p.Data}
 	if show {
