@@ -81,7 +81,7 @@ func TestBareTemplatesMatchSkeletons(t *testing.T) {
 		if bare.Framework != skel.Framework || len(bare.Steps.Install) == 0 || len(bare.Steps.Start) == 0 {
 			t.Errorf("%s: framework %q (want %q), or no install/start step", bare.ID, bare.Framework, skel.Framework)
 		}
-		rep, err := compare.Structure(compare.Answers{}, []compare.Subject{{Template: skel, Data: skel.Data("x-app", "x_app", "", nil)}})
+		rep, err := compare.Structure(compare.Answers{}, []compare.Subject{{Template: skel, Data: skel.Data("x-app", "x_app", "", nil, "")}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +89,7 @@ func TestBareTemplatesMatchSkeletons(t *testing.T) {
 		for _, d := range rep.Skeletons[0].Runtime {
 			want[strings.ToLower(d.Name)] = d.Version
 		}
-		files, err := bare.Render(bare.Data("x-app", "x_app", "", nil))
+		files, err := bare.Render(bare.Data("x-app", "x_app", "", nil, ""))
 		if err != nil {
 			t.Fatal(err)
 		}

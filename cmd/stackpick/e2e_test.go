@@ -33,7 +33,7 @@ func TestGeneratedProjects(t *testing.T) {
 					t.Fatalf("new: exit %d: %s", code, stderr)
 				}
 				// The shipped lockfile must match the manifest it was made for.
-				data := tmpl.Data("e2e-app", "e2e_app", "", strings.Split(features, ","))
+				data := tmpl.Data("e2e-app", "e2e_app", "", strings.Split(features, ","), "")
 				for _, argv := range tmpl.Steps.Locked {
 					argv, err := catalog.Command(argv, data)
 					if err != nil {

@@ -22,7 +22,7 @@ func renderAll(t *testing.T) map[string]map[string]render.File {
 	}
 	out := map[string]map[string]render.File{}
 	for _, tmpl := range cat.Public() {
-		files, err := tmpl.Render(tmpl.Data("feature-app", "feature_app", "Feature test.", tmpl.Features))
+		files, err := tmpl.Render(tmpl.Data("feature-app", "feature_app", "Feature test.", tmpl.Features, ""))
 		if err != nil {
 			t.Fatal(err)
 		}

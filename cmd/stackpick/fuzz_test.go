@@ -44,7 +44,7 @@ func FuzzFreeText(f *testing.F) {
 			return // refused at the door with a clear error; nothing to render
 		}
 		for _, tmpl := range cat.Templates {
-			data := tmpl.Data("fuzz-app", "fuzz_app", desc, tmpl.Features)
+			data := tmpl.Data("fuzz-app", "fuzz_app", desc, tmpl.Features, "")
 			files, err := tmpl.Render(data)
 			if err != nil {
 				t.Fatalf("%s: %v", tmpl.ID, err)

@@ -198,6 +198,9 @@ func TestInteractiveNodeHappyPath(t *testing.T) {
 	s.send(keyEnter) // default: the folder name
 	s.expect("Description?")
 	s.send("Live chat", keyEnter)
+	s.expect("Which database?")
+	s.expect("more than one app process") // each value's help line
+	s.send(keyDown, keyEnter)             // postgres
 	s.expect("Which features?")
 	s.send(keyEnter) // realtime default: docker, ci, websocket
 	s.expect("Plan: ")
@@ -215,7 +218,7 @@ func TestInteractiveNodeHappyPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"stack: node", "workload: realtime", "name: chat", "description: Live chat", "features: [docker, ci, websocket]"} {
+	for _, want := range []string{"stack: node", "workload: realtime", "name: chat", "description: Live chat", "database: postgres", "features: [docker, ci, websocket]"} {
 		if !strings.Contains(string(record), want+"\n") {
 			t.Errorf(".stackpick.yml lacks %q:\n%s", want, record)
 		}
@@ -237,6 +240,8 @@ func TestInteractiveOverrideAndReplay(t *testing.T) {
 	s.expect("try \"bad-name\"")
 	s.send("orders-api", keyEnter)
 	s.expect("Description?")
+	s.send(keyEnter)
+	s.expect("Which database?")
 	s.send(keyEnter)
 	s.expect("Which features?")
 	s.send(keySpace, keyEnter) // untick docker
@@ -274,6 +279,8 @@ func TestInteractiveCtrlCAtConfirmationWritesNothing(t *testing.T) {
 	s.send(keyEnter)
 	s.expect("Description?")
 	s.send(keyEnter)
+	s.expect("Which database?")
+	s.send(keyEnter)
 	s.expect("Which features?")
 	s.send(keyEnter)
 	s.expect("Write ")
@@ -294,7 +301,7 @@ func TestInteractiveEOF(t *testing.T) {
 		t.Run(strings.TrimSpace(at), func(t *testing.T) {
 			dir := t.TempDir()
 			s := startSession(t, dir, "new", "demo", "--stack", "node")
-			for _, q := range []string{"Project name?", "Description?", "Which features?"} {
+			for _, q := range []string{"Project name?", "Description?", "Which database?", "Which features?"} {
 				s.expect(q)
 				if q == at {
 					break
@@ -327,6 +334,8 @@ func TestInteractiveNameSuggestionPrefilled(t *testing.T) {
 	s.expect("(bad-name)")
 	s.send(keyEnter)
 	s.expect("Description?")
+	s.send(keyEnter)
+	s.expect("Which database?")
 	s.send(keyEnter)
 	s.expect("Which features?")
 	s.send(keyEnter)
@@ -446,6 +455,8 @@ func TestInteractivePythonHappyPath(t *testing.T) {
 	s.expect("Project name?")
 	s.send(keyEnter)
 	s.expect("Description?")
+	s.send(keyEnter)
+	s.expect("Which database?")
 	s.send(keyEnter)
 	s.expect("Which features?")
 	s.send(keyEnter)

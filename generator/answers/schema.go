@@ -109,6 +109,7 @@ const (
 	KeyName        = "name"
 	KeyDescription = "description"
 	KeyFeatures    = "features"
+	KeyDatabase    = "database"
 	KeyWorkload    = "workload"
 )
 
@@ -121,6 +122,8 @@ type Options struct {
 	Stacks    []Value // e.g. node, python; from the template manifests
 	Templates []Value // template ids
 	Features  []Value // features any template supports
+	// Databases are the stores any template supports, the default first.
+	Databases []Value
 	// FeatureDefaults lists the features on by default under "default", and under
 	// "key=value" the ones an answer adds (e.g. "workload=realtime": [websocket]).
 	FeatureDefaults map[string][]string
@@ -161,6 +164,15 @@ func NewSchema(o Options) *Schema {
 			Prompt: "Description?",
 			Help:   "One line that describes the project, used in package metadata and the README.",
 		},
+	)
+	if len(o.Databases) > 0 {
+		qs = append(qs, &Question{
+			ID: KeyDatabase, Kind: Choice, Values: o.Databases, Default: o.Databases[0].ID,
+			Prompt: "Which database?",
+			Help:   "Where the items API keeps its items; " + o.Databases[0].ID + " by default.",
+		})
+	}
+	qs = append(qs,
 		&Question{
 			ID: KeyFeatures, Kind: List, Values: o.Features,
 			DefaultFor: func(a Answers) string { return defaultFeatures(o, a) },

@@ -54,6 +54,12 @@ type Manifest struct {
 	// SharedFiles puts files every template shares, kept once outside the templates
 	// (the contract's OpenAPI document), into the project: project path -> shared name.
 	SharedFiles map[string]string `yaml:"shared_files"`
+	// Databases are the stores the template can keep items in, the default first;
+	// DatabaseHelp says one line about each. DatabaseUnrecorded is the database of a
+	// project whose record predates the database question (it was generated with it).
+	Databases          []string          `yaml:"databases"`
+	DatabaseHelp       map[string]string `yaml:"database_help"`
+	DatabaseUnrecorded string            `yaml:"database_unrecorded"`
 }
 
 // Runtime names the interpreter a template's project runs on and the lowest version
@@ -84,6 +90,26 @@ func checkSteps(m Manifest) error {
 			if len(argv) == 0 {
 				return fmt.Errorf("install_with.%s has an empty command", tool)
 			}
+		}
+	}
+	return nil
+}
+
+// checkWhen refuses a rule condition that names a feature or database the manifest
+// does not declare (see render.Rule for the form).
+func checkWhen(m Manifest, when string) error {
+	for _, cond := range render.Conditions(when) {
+		if cond.Key == "" {
+			if !slices.Contains(m.Features, cond.Value) {
+				return fmt.Errorf("when names feature %q, not in features %v", cond.Value, m.Features)
+			}
+			continue
+		}
+		if cond.Key != render.DatabaseKey {
+			return fmt.Errorf("when %q: only %s=VALUE or %s!=VALUE can be compared", when, render.DatabaseKey, render.DatabaseKey)
+		}
+		if !slices.Contains(m.Databases, cond.Value) {
+			return fmt.Errorf("when names database %q, not in databases %v", cond.Value, m.Databases)
 		}
 	}
 	return nil
@@ -200,8 +226,8 @@ func loadTemplate(fsys fs.FS, dir string) (*Template, error) {
 	t := &Template{Manifest: m, Files: files}
 	for _, r := range m.Files {
 		rule := render.Rule{Path: r.Path, When: r.When}
-		if r.When != "" && !slices.Contains(m.Features, r.When) {
-			return nil, fmt.Errorf("catalog: %s: rule for %s names feature %q, not in features %v", dir, r.Path, r.When, m.Features)
+		if err := checkWhen(m, r.When); err != nil {
+			return nil, fmt.Errorf("catalog: %s: rule for %s: %w", dir, r.Path, err)
 		}
 		if r.Mode != "" {
 			mode, err := strconv.ParseUint(r.Mode, 8, 32)
@@ -321,6 +347,30 @@ func (c *Catalog) FeatureHelp(feature string) string {
 	return ""
 }
 
+// Databases lists every database any public template supports, in first-seen order
+// (the first template's default first).
+func (c *Catalog) Databases() []string {
+	var out []string
+	for _, t := range c.Public() {
+		for _, d := range t.Databases {
+			if !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// DatabaseHelp is the first public template's help for a database.
+func (c *Catalog) DatabaseHelp(database string) string {
+	for _, t := range c.Public() {
+		if h := t.DatabaseHelp[database]; h != "" {
+			return h
+		}
+	}
+	return ""
+}
+
 // ReservedNames lists every template's reserved names.
 func (c *Catalog) ReservedNames() []string {
 	var out []string
@@ -374,14 +424,18 @@ func (t *Template) sharedFiles() ([]render.File, error) {
 }
 
 // Data builds the template data for the given answers.
-func (t *Template) Data(name, pkg, description string, features []string) render.Data {
+// A template without databases (the bare ones) gets an empty Database.
+func (t *Template) Data(name, pkg, description string, features []string, database string) render.Data {
 	fm := make(map[string]bool, len(t.Features))
 	for _, f := range t.Features {
 		fm[f] = slices.Contains(features, f)
 	}
+	if !slices.Contains(t.Databases, database) {
+		database = ""
+	}
 	return render.Data{
 		Name: name, Package: pkg, Description: description, Port: t.Port,
-		Features: fm, Stack: t.Stack, TemplateID: t.ID,
+		Features: fm, Database: database, Stack: t.Stack, TemplateID: t.ID,
 	}
 }
 

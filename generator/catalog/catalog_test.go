@@ -35,11 +35,11 @@ func TestLoad(t *testing.T) {
 		t.Errorf("stacks %s", got)
 	}
 	b := c.ByID("b-tmpl")
-	files, err := b.Render(b.Data("n", "n", "", nil))
+	files, err := b.Render(b.Data("n", "n", "", nil, ""))
 	if err != nil || len(files) != 1 || files[0].Path != "run.sh" || files[0].Mode != 0o755 {
 		t.Errorf("render without docker: %+v %v", files, err)
 	}
-	files, _ = b.Render(b.Data("n", "n", "", []string{"docker"}))
+	files, _ = b.Render(b.Data("n", "n", "", []string{"docker"}, ""))
 	if len(files) != 2 {
 		t.Errorf("render with docker: %d files", len(files))
 	}
@@ -71,11 +71,11 @@ func TestLoadRejects(t *testing.T) {
 }
 
 func TestCommand(t *testing.T) {
-	got, err := Command([]string{".venv/bin/python", "-m", "{{ .Package }}"}, (&Template{}).Data("a-b", "a_b", "", nil))
+	got, err := Command([]string{".venv/bin/python", "-m", "{{ .Package }}"}, (&Template{}).Data("a-b", "a_b", "", nil, ""))
 	if err != nil || strings.Join(got, " ") != ".venv/bin/python -m a_b" {
 		t.Errorf("%v %v", got, err)
 	}
-	if _, err := Command([]string{"{{ .Nope }}"}, (&Template{}).Data("a", "a", "", nil)); err == nil {
+	if _, err := Command([]string{"{{ .Nope }}"}, (&Template{}).Data("a", "a", "", nil, "")); err == nil {
 		t.Error("unknown field accepted")
 	}
 }
@@ -115,7 +115,7 @@ func TestSharedFiles(t *testing.T) {
 		return c.ByID("a-tmpl")
 	}
 	tmpl := load(`{"openapi":"3.1.0"}`)
-	files, err := tmpl.Render(tmpl.Data("demo", "demo", "", nil))
+	files, err := tmpl.Render(tmpl.Data("demo", "demo", "", nil, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestSharedFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ByID("a-tmpl").Render(c.ByID("a-tmpl").Data("demo", "demo", "", nil)); err == nil || !strings.Contains(err.Error(), `needs the shared file "contract"`) {
+	if _, err := c.ByID("a-tmpl").Render(c.ByID("a-tmpl").Data("demo", "demo", "", nil, "")); err == nil || !strings.Contains(err.Error(), `needs the shared file "contract"`) {
 		t.Errorf("a missing shared file: %v", err)
 	}
 }

@@ -39,7 +39,7 @@ steps:
 		t.Fatal(err)
 	}
 	tmpl := cat.ByID("tiny")
-	target := BenchTarget{Template: tmpl, Data: tmpl.Data("tiny-app", "tiny_app", "", nil), Kind: KindSkeleton}
+	target := BenchTarget{Template: tmpl, Data: tmpl.Data("tiny-app", "tiny_app", "", nil, ""), Kind: KindSkeleton}
 	dir := filepath.Join(t.TempDir(), "tiny")
 	_, size, err := install(context.Background(), dir, target)
 	if err != nil {

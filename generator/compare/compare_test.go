@@ -138,7 +138,7 @@ func subjects(cat *catalog.Catalog, features ...string) []Subject {
 	var out []Subject
 	for _, id := range []string{"tpl-a", "tpl-b"} {
 		tp := cat.ByID(id)
-		out = append(out, Subject{Template: tp, Data: tp.Data("demo", "demo", "d", features)})
+		out = append(out, Subject{Template: tp, Data: tp.Data("demo", "demo", "d", features, "")})
 	}
 	return out
 }

@@ -65,7 +65,7 @@ func pairReport(t *testing.T, installWith string) *Report {
 	var subs []Subject
 	for _, id := range []string{"tpl-n", "tpl-p"} {
 		tp := cat.ByID(id)
-		subs = append(subs, Subject{Template: tp, Data: tp.Data("demo", "demo", "d", nil)})
+		subs = append(subs, Subject{Template: tp, Data: tp.Data("demo", "demo", "d", nil, "")})
 	}
 	rep, err := Structure(Answers{Name: "demo"}, subs)
 	if err != nil {

@@ -40,10 +40,13 @@ func Several(cat *catalog.Catalog, src Sources, templates []*catalog.Template) (
 	if err := r.Given(a, DecisionIDs(s)...); err != nil {
 		return nil, err
 	}
-	if err := r.Resolve(a, answers.KeyName, answers.KeyDescription, answers.KeyFeatures); err != nil {
+	if err := r.Resolve(a, append([]string{answers.KeyName}, OptionIDs(s)...)...); err != nil {
 		return nil, err
 	}
 	if err := CheckFeatures(a, templates...); err != nil {
+		return nil, err
+	}
+	if err := CheckDatabase(a, templates...); err != nil {
 		return nil, err
 	}
 	var out []*Project
@@ -101,6 +104,11 @@ func FromRecord(cat *catalog.Catalog, dir string) (*Project, error) {
 	t := cat.ByID(a.Get(answers.KeyTemplate))
 	if t == nil {
 		return nil, &answers.InvalidError{Key: answers.KeyTemplate, Value: values[answers.KeyTemplate], Allowed: cat.IDs(), Where: path}
+	}
+	// A record from before the database question: the project keeps the store it was
+	// generated with, not today's default.
+	if !a.Has(answers.KeyDatabase) && t.DatabaseUnrecorded != "" {
+		a.Set(answers.KeyDatabase, t.DatabaseUnrecorded, answers.FromFile)
 	}
 	return &Project{Schema: s, Answers: a, Template: t, Target: dir, Data: dataFor(t, a), Replayed: info}, nil
 }

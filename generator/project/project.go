@@ -47,6 +47,9 @@ func SchemaFor(cat *catalog.Catalog, defaultName string) *answers.Schema {
 	for _, f := range cat.Features() {
 		o.Features = append(o.Features, answers.Value{ID: f, Help: cat.FeatureHelp(f)})
 	}
+	for _, d := range cat.Databases() {
+		o.Databases = append(o.Databases, answers.Value{ID: d, Help: cat.DatabaseHelp(d)})
+	}
 	for _, t := range cat.Public() {
 		for cond, features := range t.FeatureDefaults {
 			for _, f := range features {
@@ -118,10 +121,13 @@ func Resolve(req Request) (*Project, error) {
 		}
 	}
 	err = answers.Merge(err, nameErr)
-	if err = answers.Merge(err, r.Resolve(p.Answers, answers.KeyDescription, answers.KeyFeatures)); err != nil {
+	if err = answers.Merge(err, r.Resolve(p.Answers, OptionIDs(p.Schema)...)); err != nil {
 		return p, err
 	}
 	if err := CheckFeatures(p.Answers, p.Template); err != nil {
+		return p, err
+	}
+	if err := CheckDatabase(p.Answers, p.Template); err != nil {
 		return p, err
 	}
 	p.Data = dataFor(p.Template, p.Answers)
@@ -199,6 +205,30 @@ func Recommend(s *answers.Schema, a answers.Answers, overrides map[string]float6
 	return &rec, nil
 }
 
+// OptionIDs are the project options after the name that every project resolves:
+// description, database (when a template offers one) and features, in schema order.
+func OptionIDs(s *answers.Schema) []string {
+	var ids []string
+	for _, id := range []string{answers.KeyDescription, answers.KeyDatabase, answers.KeyFeatures} {
+		if _, ok := s.Lookup(id); ok {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// CheckDatabase refuses a database that one of the templates does not support;
+// templates without databases (the bare ones) take any.
+func CheckDatabase(a answers.Answers, templates ...*catalog.Template) error {
+	d := a.Get(answers.KeyDatabase)
+	for _, t := range templates {
+		if d != "" && len(t.Databases) > 0 && !slices.Contains(t.Databases, d) {
+			return &answers.InvalidError{Key: answers.KeyDatabase, Value: d, Allowed: t.Databases, Reason: "template " + t.ID + " does not support it"}
+		}
+	}
+	return nil
+}
+
 // CheckFeatures refuses a chosen feature that one of the templates does not support.
 func CheckFeatures(a answers.Answers, templates ...*catalog.Template) error {
 	for _, f := range a.List(answers.KeyFeatures) {
@@ -213,7 +243,7 @@ func CheckFeatures(a answers.Answers, templates ...*catalog.Template) error {
 
 func dataFor(t *catalog.Template, a answers.Answers) render.Data {
 	name := a.Get(answers.KeyName)
-	return t.Data(name, answers.PackageName(name), a.Get(answers.KeyDescription), a.List(answers.KeyFeatures))
+	return t.Data(name, answers.PackageName(name), a.Get(answers.KeyDescription), a.List(answers.KeyFeatures), a.Get(answers.KeyDatabase))
 }
 
 // Steps is the runner of the project's manifest steps (install, lint, test, start) in

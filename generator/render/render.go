@@ -29,8 +29,11 @@ type Data struct {
 	Description string
 	Port        int
 	Features    map[string]bool
-	Stack       string
-	TemplateID  string
+	// Database is the store the project keeps items in (sqlite, postgres, memory);
+	// empty for a template without databases.
+	Database   string
+	Stack      string
+	TemplateID string
 }
 
 // File is one rendered file.
@@ -41,7 +44,7 @@ type File struct {
 }
 
 // Rule changes how one output path (or every path under a folder ending in "/") is
-// written: When names a feature that must be on, Mode replaces 0644.
+// written: When lists conditions that must all hold (see Conditions), Mode replaces 0644.
 type Rule struct {
 	Path string
 	When string
@@ -62,7 +65,7 @@ func Render(files fs.FS, rules []Rule, data Data) ([]File, error) {
 			return err
 		}
 		outPath := strings.TrimSuffix(p, TemplateSuffix)
-		mode, keep, err := applyRules(rules, outPath, data.Features)
+		mode, keep, err := applyRules(rules, outPath, data)
 		if err != nil || !keep {
 			return err
 		}
@@ -92,20 +95,68 @@ func Render(files fs.FS, rules []Rule, data Data) ([]File, error) {
 	return out, nil
 }
 
-func applyRules(rules []Rule, p string, features map[string]bool) (fs.FileMode, bool, error) {
+// DatabaseKey is the one answer a rule condition can compare besides features.
+const DatabaseKey = "database"
+
+// Condition is one part of a rule's When: a feature that must be on (Key empty), or
+// Key=Value (Not false) or Key!=Value (Not true).
+type Condition struct {
+	Key, Value string
+	Not        bool
+}
+
+// Conditions splits a rule's When, a comma-separated list that must all hold:
+// "docker", "database=postgres", "docker,database!=memory".
+func Conditions(when string) []Condition {
+	var out []Condition
+	for _, part := range strings.Split(when, ",") {
+		part = strings.TrimSpace(part)
+		switch {
+		case part == "":
+		case strings.Contains(part, "!="):
+			k, v, _ := strings.Cut(part, "!=")
+			out = append(out, Condition{Key: strings.TrimSpace(k), Value: strings.TrimSpace(v), Not: true})
+		case strings.Contains(part, "="):
+			k, v, _ := strings.Cut(part, "=")
+			out = append(out, Condition{Key: strings.TrimSpace(k), Value: strings.TrimSpace(v)})
+		default:
+			out = append(out, Condition{Value: part})
+		}
+	}
+	return out
+}
+
+// holds reports whether every condition of when holds for data.
+func holds(when, p string, data Data) (bool, error) {
+	for _, c := range Conditions(when) {
+		switch c.Key {
+		case "":
+			on, known := data.Features[c.Value]
+			if !known {
+				return false, fmt.Errorf("render %s: rule names unknown feature %q", p, c.Value)
+			}
+			if !on {
+				return false, nil
+			}
+		case DatabaseKey:
+			if (data.Database == c.Value) == c.Not {
+				return false, nil
+			}
+		default:
+			return false, fmt.Errorf("render %s: rule compares %q; only %s can be compared", p, c.Key, DatabaseKey)
+		}
+	}
+	return true, nil
+}
+
+func applyRules(rules []Rule, p string, data Data) (fs.FileMode, bool, error) {
 	mode := DefaultMode
 	for _, r := range rules {
 		if r.Path != p && !(strings.HasSuffix(r.Path, "/") && strings.HasPrefix(p, r.Path)) {
 			continue
 		}
-		if r.When != "" {
-			on, known := features[r.When]
-			if !known {
-				return 0, false, fmt.Errorf("render %s: rule names unknown feature %q", p, r.When)
-			}
-			if !on {
-				return 0, false, nil
-			}
+		if ok, err := holds(r.When, p, data); err != nil || !ok {
+			return 0, false, err
 		}
 		if r.Mode != 0 {
 			mode = r.Mode

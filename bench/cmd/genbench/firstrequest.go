@@ -63,7 +63,7 @@ func firstRequests(c config, tools *installed) ([]firstRequest, error) {
 			continue
 		}
 		// The commands use only the project's names; the features do not change them.
-		data := t.Data(projectName, answers.PackageName(projectName), "", nil)
+		data := t.Data(projectName, answers.PackageName(projectName), "", nil, "")
 		install, note := t.Steps.Install, "install: "+joinArgvs(t.Steps.Install)
 		names := make([]string, 0, len(t.Steps.InstallWith))
 		for tool := range t.Steps.InstallWith {
