@@ -62,11 +62,11 @@ func TestDocumentCoversContract(t *testing.T) {
 		"GET /livez":            {200, 500},
 		"GET /readyz":           {200, 500, 503},
 		"GET /openapi.json":     {200, 500},
-		"GET /v1/items":         {200, 422, 500},
-		"POST /v1/items":        {201, 400, 413, 415, 422, 500},
-		"GET /v1/items/{id}":    {200, 404, 500},
-		"PUT /v1/items/{id}":    {200, 400, 404, 413, 415, 422, 500},
-		"DELETE /v1/items/{id}": {204, 404, 500},
+		"GET /v1/items":         {200, 422, 500, 503},
+		"POST /v1/items":        {201, 400, 413, 415, 422, 500, 503},
+		"GET /v1/items/{id}":    {200, 404, 500, 503},
+		"PUT /v1/items/{id}":    {200, 400, 404, 413, 415, 422, 500, 503},
+		"DELETE /v1/items/{id}": {204, 404, 500, 503},
 		"GET /v1/ws/echo":       {101, 404, 500},
 	}
 	var got []string
