@@ -131,6 +131,11 @@ type Steps struct {
 	// Locked checks that the shipped lockfile matches the manifest, where installing
 	// does not already (npm ci does; pip does not read uv.lock).
 	Locked [][]string `yaml:"locked"`
+	// Migrate applies every pending schema migration to the database at DATABASE_URL;
+	// MigrateDown undoes them all (back to an empty schema). Only projects with a
+	// database (sqlite, postgres) have them to run.
+	Migrate     [][]string `yaml:"migrate"`
+	MigrateDown [][]string `yaml:"migrate_down"`
 	// Audit reports known vulnerabilities of the runtime dependencies (non-zero exit).
 	Audit [][]string `yaml:"audit"`
 	// InstallWith holds faster installs keyed by the tool they need: when that tool is
