@@ -63,6 +63,8 @@ func TestLoadRejects(t *testing.T) {
 		"no port":       {"a/manifest.yml": {Data: []byte("id: x\nstack: node\n")}},
 		"bad mode":      {"a/manifest.yml": manifest("x", "node", "files:\n  - path: a\n    mode: rwx\n")},
 		"bad feature":   {"a/manifest.yml": manifest("x", "node", "files:\n  - path: a\n    when: kafka\n")},
+		"bad database":  {"a/manifest.yml": manifest("x", "node", "databases: [sqlite]\nfiles:\n  - path: a\n    when: database=mysql\n")},
+		"bad key":       {"a/manifest.yml": manifest("x", "node", "databases: [sqlite]\nfiles:\n  - path: a\n    when: stack=node\n")},
 	} {
 		if _, err := Load(fsys); err == nil {
 			t.Errorf("%s: accepted", name)

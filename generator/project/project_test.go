@@ -162,3 +162,63 @@ func TestSourcesRefuseBadInputAlike(t *testing.T) {
 		t.Fatalf("a boolean for a yes/no question: %v %v", rec, err)
 	}
 }
+
+// TestDatabaseAnswer: sqlite by default and recorded; a record written before the
+// question existed replays as the in-memory store it was generated with; bare
+// templates (no databases) render without one.
+func TestDatabaseAnswer(t *testing.T) {
+	cat := testCatalog(t)
+	dir := filepath.Join(t.TempDir(), "svc")
+	p, err := Resolve(Request{Catalog: cat, Dir: dir, Policy: generator.PolicyError,
+		Sources: Sources{Sets: []string{"stack=node"}, UseDefaults: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Data.Database != "sqlite" || p.Answers.Source(answers.KeyDatabase) != answers.FromDefault {
+		t.Fatalf("default database %q from %s, want sqlite by default", p.Data.Database, p.Answers.Source(answers.KeyDatabase))
+	}
+	plan, err := p.Plan("stackpick test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := generator.Apply(context.Background(), plan); err != nil {
+		t.Fatal(err)
+	}
+	record := filepath.Join(dir, answers.RecordName)
+	b, err := os.ReadFile(record)
+	if err != nil || !strings.Contains(string(b), "\ndatabase: sqlite\n") {
+		t.Fatalf("record %s: %v", b, err)
+	}
+	old := strings.Replace(string(b), "database: sqlite\n", "", 1)
+	if err := os.WriteFile(record, []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	back, err := FromRecord(cat, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Data.Database != "memory" {
+		t.Errorf("a record without database replays as %q, want memory (what it was generated with)", back.Data.Database)
+	}
+	bare := ForTemplate(p.Schema, p.Answers, cat.ByID("bare-node-express"))
+	if bare.Data.Database != "" {
+		t.Errorf("bare template data has database %q", bare.Data.Database)
+	}
+	var all []*catalog.Template
+	for _, s := range cat.Stacks() {
+		all = append(all, cat.ForStack(s))
+	}
+	ps, err := Several(cat, Sources{Sets: []string{"database=postgres"}, UseDefaults: true}, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.Data.Database != "postgres" {
+			t.Errorf("%s: database %q, want the shared answer postgres", p.Template.ID, p.Data.Database)
+		}
+	}
+	var invalid *answers.InvalidError
+	if _, err := Several(cat, Sources{Sets: []string{"database=mysql"}, UseDefaults: true}, all); !errors.As(err, &invalid) || invalid.Key != answers.KeyDatabase {
+		t.Fatalf("an unknown database: got %v", err)
+	}
+}

@@ -113,3 +113,37 @@ func TestFuncsHasNoNonHermetic(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleConditions: a rule's When is a comma-separated list of conditions that must
+// all hold: features, database=VALUE and database!=VALUE.
+func TestRuleConditions(t *testing.T) {
+	files := fstest.MapFS{"a": {Data: []byte("a")}}
+	for _, c := range []struct {
+		when, database string
+		keep           bool
+	}{
+		{"docker", "sqlite", true},
+		{"ci", "sqlite", false},
+		{"database=postgres", "postgres", true},
+		{"database=postgres", "sqlite", false},
+		{"database!=memory", "sqlite", true},
+		{"database!=memory", "memory", false},
+		{"docker,database=postgres", "postgres", true},
+		{"docker, database=postgres", "sqlite", false},
+		{"ci,database=postgres", "postgres", false},
+		{"database=postgres", "", false}, // a template without databases
+	} {
+		d := data()
+		d.Database = c.database
+		got, err := Render(files, []Rule{{Path: "a", When: c.when}}, d)
+		if err != nil {
+			t.Fatalf("%q: %v", c.when, err)
+		}
+		if (len(got) == 1) != c.keep {
+			t.Errorf("when %q with database %q: kept %v, want %v", c.when, c.database, len(got) == 1, c.keep)
+		}
+	}
+	if _, err := Render(files, []Rule{{Path: "a", When: "stack=node"}}, data()); err == nil || !strings.Contains(err.Error(), "only database") {
+		t.Errorf("a condition on another key: got %v", err)
+	}
+}
