@@ -44,7 +44,7 @@ const (
 	// StepPersistence creates an item, restarts the server and reads it back.
 	StepPersistence = "persistence"
 	StepBoot        = "boot"
-	StepProbe   = "probe"
+	StepProbe       = "probe"
 	// StepConformance sends the conformance corpus (generator/conformance) to the
 	// booted project and judges each answer with the OpenAPI document as the oracle.
 	StepConformance = "conformance"
