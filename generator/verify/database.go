@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -131,6 +132,31 @@ func (p *Databases) New(ctx context.Context, engine, name string) (*Database, er
 		return &Database{Engine: engine, URL: u, Where: fmt.Sprintf("database %s on a throwaway PostgreSQL server at 127.0.0.1:%d", db, p.srv.Port())}, nil
 	}
 	return nil, nil
+}
+
+// ErrNoServer says there is no throwaway PostgreSQL server to kill or restart: none was
+// started (no postgres database was handed out, or PostgresURL was given).
+var ErrNoServer = errors.New("verify: no throwaway PostgreSQL server was started")
+
+// KillPostgres ends the throwaway server abruptly, as a crash would, keeping its data
+// and port for RestartPostgres: for outage drills.
+func (p *Databases) KillPostgres() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.srv == nil {
+		return ErrNoServer
+	}
+	return p.srv.Kill()
+}
+
+// RestartPostgres starts the throwaway server again on the same port with the same data.
+func (p *Databases) RestartPostgres(ctx context.Context) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.srv == nil {
+		return ErrNoServer
+	}
+	return p.srv.Restart(ctx)
 }
 
 // Close stops the throwaway server and removes the SQLite files.
