@@ -28,6 +28,9 @@ func HasDatabase(engine string) bool { return engine == EngineSQLite || engine =
 type Database struct {
 	Engine string
 	URL    string // DATABASE_URL
+	// Name is the database's name on a throwaway server, or the SQLite file's path;
+	// "" for a URL given.
+	Name string
 	// Where says where it is, without the password, for progress lines and reports.
 	Where string
 }
@@ -108,7 +111,7 @@ func (p *Databases) New(ctx context.Context, engine, name string) (*Database, er
 		}
 		// sqlite:/// then the absolute path's own leading slash: the contract's
 		// sqlite:////ABSOLUTE/PATH.
-		return &Database{Engine: engine, URL: "sqlite:///" + filepath.ToSlash(path), Where: "SQLite file " + path}, nil
+		return &Database{Engine: engine, URL: "sqlite:///" + filepath.ToSlash(path), Name: path, Where: "SQLite file " + path}, nil
 	case EnginePostgres:
 		if p.PostgresURL != "" {
 			return &Database{Engine: engine, URL: p.PostgresURL, Where: "DATABASE_URL " + Redact(p.PostgresURL)}, nil
@@ -129,7 +132,7 @@ func (p *Databases) New(ctx context.Context, engine, name string) (*Database, er
 		if err != nil {
 			return nil, err
 		}
-		return &Database{Engine: engine, URL: u, Where: fmt.Sprintf("database %s on a throwaway PostgreSQL server at 127.0.0.1:%d", db, p.srv.Port())}, nil
+		return &Database{Engine: engine, URL: u, Name: db, Where: fmt.Sprintf("database %s on a throwaway PostgreSQL server at 127.0.0.1:%d", db, p.srv.Port())}, nil
 	}
 	return nil, nil
 }

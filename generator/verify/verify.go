@@ -185,7 +185,7 @@ func Run(ctx context.Context, o Options) Report {
 				if test.URL == db.URL {
 					s.Detail += "; the tests get the same database (TEST_DATABASE_URL)"
 				} else {
-					s.Detail += "; the tests get " + strings.TrimPrefix(test.Where, "database ") + " (TEST_DATABASE_URL)"
+					s.Detail += "; the tests get database " + test.Name + " there (TEST_DATABASE_URL)"
 				}
 			} else {
 				s.Detail += "; the tests make SQLite files of their own"
