@@ -185,14 +185,14 @@ func benchTables(b *Bench) []*table {
 	}
 	var runtimes []string
 	for _, m := range b.Servers {
-		if m.Runtime != "" && m.Kind == KindSkeleton {
-			runtimes = append(runtimes, m.Stack+" "+m.Runtime)
+		if r := m.Stack + " " + m.Runtime; m.Runtime != "" && m.Kind == KindSkeleton && !slices.Contains(runtimes, r) {
+			runtimes = append(runtimes, r)
 		}
 	}
 	t.notes = []string{
 		fmt.Sprintf("Machine: %d cores, %s (%s/%s); runtimes: %s.", b.Machine.Cores, b.Machine.CPU, b.Machine.OS, b.Machine.Arch, listOr(runtimes, "unknown")),
 		"Note: " + b.Machine.Note + ".",
-		"(×N) is the figure divided by the first stack's, skeleton to skeleton and bare to bare.",
+		"(×N) is the figure divided by the first stack's, skeleton to skeleton (on the same database) and bare to bare.",
 	}
 	for _, w := range b.Workloads {
 		t.notes = append(t.notes, fmt.Sprintf("Workload %s (%s): %s, round robin on each connection.", w.Name, w.Servers, strings.Join(w.Requests, ", ")))
@@ -217,7 +217,7 @@ func databaseTable(b *Bench) *table {
 	for _, x := range b.MixByDatabase {
 		d.add(x.Stack, x.Template, x.Database, fmt.Sprintf("%.0f", x.RPS), fmt.Sprintf("%.2f", x.P99Ms), fmt.Sprint(x.Errors))
 	}
-	d.notes = []string{"Each boot gets a fresh database (a new SQLite file in a temporary folder; a new database on a throwaway PostgreSQL server on this machine), migrated at start (MIGRATE_ON_START=1)."}
+	d.notes = []string{"On sqlite and postgres each boot gets a fresh database (a new SQLite file in a temporary folder; a new database on a throwaway PostgreSQL server on this machine), migrated at start (MIGRATE_ON_START=1)."}
 	for _, s := range b.Skipped {
 		d.notes = append(d.notes, fmt.Sprintf("Skipped %s: %s", s.Database, s.Reason))
 	}
