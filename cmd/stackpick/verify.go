@@ -97,7 +97,7 @@ func verifyProject(ctx context.Context, e *env, dir string, show bool, databaseU
 		}
 		opts.DatabaseURL = databaseURL
 		// Stop before a long install when no PostgreSQL can be had.
-		if err := (&verify.Databases{PostgresURL: databaseURL}).CheckPostgres(); err != nil {
+		if err := (&verify.Databases{PostgresURL: databaseURL, Otherwise: verify.UseYourOwn}).CheckPostgres(); err != nil {
 			return verify.Report{}, err
 		}
 	} else if flagged {

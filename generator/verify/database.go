@@ -50,12 +50,19 @@ func (d *Database) Env(migrate bool) []string {
 
 // NoPostgresError says a project needs PostgreSQL and there is neither a URL given nor
 // the server programs to start a throwaway one.
-type NoPostgresError struct{ Err error }
+type NoPostgresError struct {
+	Err error
+	// Otherwise is the caller's other way out, when it has one ("set DATABASE_URL ...").
+	Otherwise string
+}
 
 func (e *NoPostgresError) Error() string {
-	return "database=postgres needs a PostgreSQL server: set DATABASE_URL to a database that may be emptied, " +
-		"or install PostgreSQL's server programs (initdb, postgres: Debian's postgresql package; on PATH or in /usr/lib/postgresql/VERSION/bin) " +
-		"so a throwaway server can be started"
+	s := "database=postgres needs a PostgreSQL server: install PostgreSQL's server programs (initdb, postgres: " +
+		"Debian's postgresql package; on PATH or in /usr/lib/postgresql/VERSION/bin) so a throwaway server can be started"
+	if e.Otherwise != "" {
+		s += ", or " + e.Otherwise
+	}
+	return s
 }
 
 func (e *NoPostgresError) Unwrap() error { return e.Err }
@@ -71,6 +78,8 @@ type Databases struct {
 	// TempDir is where the SQLite files and the server's folder go; "" means
 	// os.TempDir() (a folder the server's unprivileged account can enter).
 	TempDir string
+	// Otherwise completes the NoPostgresError: what else the user can do.
+	Otherwise string
 
 	mu   sync.Mutex
 	dir  string // the SQLite files' folder, made on first use
@@ -85,7 +94,7 @@ func (p *Databases) CheckPostgres() error {
 		return nil
 	}
 	if _, err := pgserver.Find(); err != nil {
-		return &NoPostgresError{Err: err}
+		return &NoPostgresError{Err: err, Otherwise: p.Otherwise}
 	}
 	return nil
 }

@@ -101,6 +101,9 @@ type Options struct {
 	TempDir string
 }
 
+// UseYourOwn is verify's other way out when no throwaway PostgreSQL server can be started.
+const UseYourOwn = "set DATABASE_URL (or --database-url) to a PostgreSQL database verify may empty"
+
 // shutdownTimeout is the drain time the server is started with; the exit must come
 // well before it runs out.
 const shutdownTimeout = 10 * time.Second
@@ -166,7 +169,7 @@ func Run(ctx context.Context, o Options) Report {
 	var db *Database
 	var testEnv []string
 	if HasDatabase(o.Data.Database) && (want(StepTest) || want(StepMigrations) || want(StepPersistence) || serverSteps) {
-		dbs := &Databases{PostgresURL: o.DatabaseURL, TempDir: o.TempDir}
+		dbs := &Databases{PostgresURL: o.DatabaseURL, TempDir: o.TempDir, Otherwise: UseYourOwn}
 		defer dbs.Close()
 		ok := step(StepDatabase, func(s *Step) error {
 			var err error
