@@ -109,7 +109,8 @@ const UseYourOwn = "set DATABASE_URL (or --database-url) to a PostgreSQL databas
 const shutdownTimeout = 10 * time.Second
 
 // Run verifies the project. It stops early when a step makes the rest meaningless
-// (install or boot failed) or ctx ends; the server it started is always stopped.
+// (install, the database or boot failed) or ctx ends; the servers it started, the
+// project's and a throwaway PostgreSQL, are always stopped.
 func Run(ctx context.Context, o Options) Report {
 	rep := Report{SchemaVersion: SchemaVersion, Dir: o.Dir, Template: o.Template.ID, Database: o.Data.Database, OK: true}
 	want := func(name string) bool { return len(o.Only) == 0 || o.Only[name] }
