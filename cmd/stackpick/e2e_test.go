@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,7 +28,7 @@ func TestGeneratedProjects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tmpl := range cat.Public() {
+	for i, tmpl := range cat.Public() {
 		for _, c := range []struct{ features, database string }{
 			{strings.Join(tmpl.Features, ","), "postgres"},
 			{"", "sqlite"},
@@ -57,10 +58,31 @@ func TestGeneratedProjects(t *testing.T) {
 						t.Fatalf("the lockfile is out of sync: %v\n%s", err, out)
 					}
 				}
-				code, stdout, stderr := runTest(t, "verify", dir)
+				// With postgres, every other template is given a database (--database-url,
+				// on a server this test starts) and the rest let verify start its own.
+				args := []string{"verify", dir}
+				var given *verify.Database
+				if c.database == verify.EnginePostgres && i%2 == 1 {
+					dbs := &verify.Databases{}
+					t.Cleanup(func() { dbs.Close() })
+					if given, err = dbs.New(context.Background(), verify.EnginePostgres, "given"); err != nil {
+						t.Fatal(err)
+					}
+					args = append(args, "--database-url", given.URL)
+				}
+				code, stdout, stderr := runTest(t, args...)
 				t.Logf("verify:\n%s", stdout)
 				if code != 0 {
 					t.Fatalf("verify: exit %d: %s", code, stderr)
+				}
+				if given != nil {
+					pw, _ := url.Parse(given.URL)
+					secret, _ := pw.User.Password()
+					if !strings.Contains(stdout.String(), "DATABASE_URL "+verify.Redact(given.URL)) || strings.Contains(stdout.String(), secret) {
+						t.Errorf("verify did not name the given database, password hidden")
+					}
+				} else if c.database == verify.EnginePostgres && !strings.Contains(stdout.String(), "on a throwaway PostgreSQL server") {
+					t.Errorf("verify did not start its own PostgreSQL server")
 				}
 				// The database steps ran, and the project's own data/ stayed untouched.
 				for _, step := range []string{verify.StepDatabase, verify.StepMigrations, verify.StepPersistence} {
