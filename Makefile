@@ -3,7 +3,7 @@ GO ?= go
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME ?= 20s
 
-.PHONY: build cross test test-short lint golden locks bench fuzz clean node-version
+.PHONY: build cross test test-short lint golden locks bench fuzz clean node-version postgres-check
 
 # CGO_ENABLED=0: a static binary starts ~1.5 ms faster than one linked to libc.
 build:
@@ -30,8 +30,19 @@ TOOLS := $(CURDIR)/bin/tools
 NODE_BIN := $(TOOLS)/node-$(NODE_VERSION)/bin
 TOOLS_PATH := $(NODE_BIN):$(TOOLS)/venv/bin
 
-test: lint cross $(TOOLS)/uv-$(UV_VERSION) $(TOOLS)/schemathesis-$(SCHEMATHESIS_VERSION) $(NODE_BIN)/node
+test: lint cross postgres-check $(TOOLS)/uv-$(UV_VERSION) $(TOOLS)/schemathesis-$(SCHEMATHESIS_VERSION) $(NODE_BIN)/node
 	PATH="$(TOOLS_PATH):$$PATH" $(GO) test -count=1 -timeout 40m ./...
+
+# The end-to-end tests start throwaway PostgreSQL servers (generator/internal/pgserver,
+# as a non-root user when run as root); they need PostgreSQL's server programs, found
+# as pgserver finds them: initdb on PATH, else the highest /usr/lib/postgresql/VERSION/bin.
+postgres-check:
+	@for d in $$(p=$$(command -v initdb) && dirname "$$(readlink -f "$$p")") $$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4,4 -V -r); do \
+	  if [ -x "$$d/initdb" ] && [ -x "$$d/postgres" ]; then echo "tests start PostgreSQL from $$d ($$("$$d/postgres" --version))"; exit 0; fi; \
+	done; \
+	echo "make test needs PostgreSQL's server programs (initdb, postgres) for its end-to-end tests:"; \
+	echo "install them (Debian: apt-get install postgresql), on PATH or in /usr/lib/postgresql/VERSION/bin"; \
+	exit 1
 
 $(TOOLS)/uv-$(UV_VERSION):
 	python3 -m venv $(TOOLS)/venv

@@ -53,19 +53,28 @@ a terminal, --yes for defaults); the decision questions are not needed.
 the same /livez) into a temporary folder, then in each round boots each one on
 loopback (cold start to ready), warms it up and loads it with vegeta for --duration:
 GET /livez on every server, and a mix of GET /livez, GET /v1/items and POST
-/v1/items on the skeletons. It reports requests per second, p50/p90/p99 latency,
-errors, peak RSS, install time and size, each as a ratio to the first stack, and each
-skeleton's /livez throughput as a share of its bare framework's. The load generator
-shares the machine. Every process is stopped at the end, and on Ctrl-C (exit 130).
+/v1/items on the skeletons. The skeleton is installed and loaded once per database,
+whatever --set database says: memory, sqlite (a new file in a temporary folder for
+every boot) and postgres (a new database on a throwaway PostgreSQL server it starts
+when initdb and postgres are found, else postgres is skipped and the report says
+why); every boot has MIGRATE_ON_START=1, so cold starts include the migrations, and
+/livez is loaded on the first of them only. It reports requests per second,
+p50/p90/p99 latency, errors, peak RSS, install time and size, each as a ratio to the
+first stack's server of the same kind and database, each skeleton's /livez
+throughput as a share of its bare framework's, and the mix per stack and database.
+The load generator and the PostgreSQL server share the machine. Every process is
+stopped at the end, and on Ctrl-C (exit 130).
 
 --conformance also installs each skeleton into a temporary folder, boots each one on
-loopback with the contract's default settings, and sends every one the conformance
-corpus: about 200 valid, boundary and mutated requests generated from the contract's
-OpenAPI document (--cases REGEXP keeps the cases whose name matches). Each answer is
-compared with the other skeleton's (status, content type, problem type, title, status
-and instance, validation pointers, contract headers, success bodies) and judged
-against the document and the contract's readings. The report lists the disagreements
-and the violations per skeleton; the exit code is 4 when there is any.
+loopback with the contract's default settings (with database sqlite or postgres, on a
+fresh SQLite file or a new database on a throwaway PostgreSQL server, migrated at
+start), and sends every one the conformance corpus: about 200 valid, boundary and
+mutated requests generated from the contract's OpenAPI document (--cases REGEXP keeps
+the cases whose name matches). Each answer is compared with the other skeleton's
+(status, content type, problem type, title, status and instance, validation
+pointers, contract headers, success bodies) and judged against the document and the
+contract's readings. The report lists the disagreements and the violations per
+skeleton; the exit code is 4 when there is any.
 
 ` + exitCodesHelp(exitOK, exitFailure, exitUsage, exitVerify, exitInterrupted),
 		Example: `  stackpick compare --yes
@@ -225,7 +234,20 @@ func runConformance(ctx context.Context, e *env, cases *regexp.Regexp, projects 
 func runBench(ctx context.Context, e *env, o *compareOptions, cat *catalog.Catalog, projects []*project.Project) (*compare.Bench, error) {
 	var targets []compare.BenchTarget
 	for _, p := range projects {
-		targets = append(targets, compare.BenchTarget{Template: p.Template, Data: p.Data, Kind: compare.KindSkeleton})
+		// The skeleton once per database it supports; /livez on the first only.
+		first := true
+		for _, db := range compare.BenchDatabases {
+			if !slices.Contains(p.Template.Databases, db) {
+				continue
+			}
+			data := p.Data
+			data.Database = db
+			targets = append(targets, compare.BenchTarget{Template: p.Template, Data: data, Kind: compare.KindSkeleton, MixOnly: !first})
+			first = false
+		}
+		if first {
+			targets = append(targets, compare.BenchTarget{Template: p.Template, Data: p.Data, Kind: compare.KindSkeleton})
+		}
 		bare := compare.BareFor(cat, p.Template.Stack)
 		if bare == nil {
 			return nil, fmt.Errorf("compare: no bare framework template for stack %s (an internal template with stack: %s)", p.Template.Stack, p.Template.Stack)

@@ -265,13 +265,15 @@ func TestCompareUsage(t *testing.T) {
 	}
 }
 
-// TestCompareBench is the short benchmark CI runs: both skeletons and both bare
-// frameworks are installed, booted and loaded (2 s, 2 rounds); every figure must be
-// there, positive, and without errors, and the chart is drawn.
+// TestCompareBench is the short benchmark CI runs: both skeletons (on memory, sqlite and
+// PostgreSQL, a throwaway server) and both bare frameworks are installed, booted and
+// loaded (2 s, 2 rounds); every figure must be there, positive, and without errors, the
+// mix is reported per stack and database, and the chart is drawn.
 func TestCompareBench(t *testing.T) {
 	if testing.Short() {
 		t.Skip("installs from the registries and loads servers; run without -short")
 	}
+	needPostgres(t)
 	chart := filepath.Join(t.TempDir(), "bench.svg")
 	rep, raw := compareJSON(t, compareArgs("--bench", "--duration", "2s", "--rounds", "2", "--connections", "20", "--chart", chart)...)
 	t.Logf("report:\n%s", raw)
@@ -285,7 +287,11 @@ func TestCompareBench(t *testing.T) {
 	var got []string
 	for _, s := range bench["servers"].([]any) {
 		s := s.(map[string]any)
-		got = append(got, s["template"].(string))
+		name := s["template"].(string)
+		if db, ok := s["database"].(string); ok {
+			name += "/" + db
+		}
+		got = append(got, name)
 		for _, r := range s["results"].([]any) {
 			r := r.(map[string]any)
 			if r["errors"].(float64) != 0 {
@@ -293,16 +299,28 @@ func TestCompareBench(t *testing.T) {
 			}
 		}
 		want := 1
-		if s["kind"] == "skeleton" {
-			want = 2
+		if s["kind"] == "skeleton" && s["database"] == "memory" {
+			want = 2 // /livez and the mix; on the other databases the mix only
 		}
 		if n := len(s["results"].([]any)); n != want {
 			t.Errorf("%s: %d workloads, want %d", s["template"], n, want)
 		}
 	}
 	slices.Sort(got)
-	if want := []string{"bare-node-express", "bare-python-fastapi", "node-express", "python-fastapi"}; !slices.Equal(got, want) {
+	if want := []string{"bare-node-express", "bare-python-fastapi", "node-express/memory", "node-express/postgres", "node-express/sqlite",
+		"python-fastapi/memory", "python-fastapi/postgres", "python-fastapi/sqlite"}; !slices.Equal(got, want) {
 		t.Errorf("servers %v, want %v", got, want)
+	}
+	var mix []string
+	for _, m := range bench["mix_by_database"].([]any) {
+		m := m.(map[string]any)
+		mix = append(mix, m["stack"].(string)+"/"+m["database"].(string))
+	}
+	if got, want := strings.Join(mix, " "), "node/memory node/sqlite node/postgres python/memory python/sqlite python/postgres"; got != want {
+		t.Errorf("mix_by_database %s, want %s", got, want)
+	}
+	if n := len(bench["databases_skipped"].([]any)); n != 0 {
+		t.Errorf("databases skipped: %v", bench["databases_skipped"])
 	}
 	if n := len(bench["skeleton_vs_bare"].([]any)); n != 2 {
 		t.Errorf("%d skeleton/bare ratios, want 2", n)

@@ -106,7 +106,7 @@ func runPostSteps(ctx context.Context, e *env, chosen []string, proj *project.Pr
 			}
 		case postVerify:
 			var rep verify.Report
-			rep, err = verifyProject(ctx, e, target, false)
+			rep, err = verifyProject(ctx, e, target, false, envDatabaseURL(e), false)
 			if err == nil {
 				err = verifyResult(rep)
 			}

@@ -65,7 +65,15 @@ func TestSchemathesis(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			srv, _, err := verify.Boot(ctx, dir, argv, nil)
+			// On a fresh database of the project's kind (sqlite by default), never its
+			// own data/app.db.
+			dbs := &verify.Databases{}
+			defer dbs.Close()
+			db, err := dbs.New(ctx, p.Data.Database, "schemathesis")
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv, _, err := verify.Boot(ctx, dir, argv, db.Env(true))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,7 +20,7 @@ func (e *verifyFailedError) Error() string {
 }
 
 func newVerifyCmd(e *env) *cobra.Command {
-	var output string
+	var output, databaseURL string
 	c := &cobra.Command{
 		Use:   "verify [DIR]",
 		Short: "Install, lint, test, boot and probe a generated project",
@@ -32,6 +32,18 @@ against the contract's OpenAPI document), send the conformance corpus (about 200
 valid, boundary and mutated requests generated from the OpenAPI document) and judge
 each answer with the document as the oracle, check its JSON logs, then send SIGTERM
 with a request in flight and check that it drains and exits 0.
+
+A project with a database (database=sqlite or postgres) is checked against a fresh
+one, never its own data/app.db: a new SQLite file in a temporary folder, or, for
+postgres, the database at --database-url (or DATABASE_URL), else a database on a
+throwaway PostgreSQL server that verify starts (initdb and postgres on PATH or in
+/usr/lib/postgresql/VERSION/bin) and removes at the end. Without either, verify stops
+at once saying so (exit 1). Verify migrates a given database down and up and the
+project's tests may empty it (TEST_DATABASE_URL): name one whose data you can lose.
+After the tests it runs the migrations up, down and up, starting the app without
+MIGRATE_ON_START after down (/readyz must answer 503) and after up (200); then it
+creates an item, restarts the app with SIGTERM and reads the item back. Every other
+start of the app has DATABASE_URL and MIGRATE_ON_START=1 set.
 
 Each step is printed with its duration and result; a failed step shows the tail of
 its output and the exit code is 4.
@@ -45,7 +57,12 @@ its output and the exit code is 4.
 				return err
 			}
 			dir := dirArg(args)
-			rep, err := verifyProject(c.Context(), e, dir, output == "text")
+			if !c.Flags().Changed("database-url") {
+				databaseURL = envDatabaseURL(e)
+			} else if databaseURL == "" {
+				return &usageError{fmt.Errorf("--database-url is empty: give a postgresql:// URL, or leave the flag out")}
+			}
+			rep, err := verifyProject(c.Context(), e, dir, output == "text", databaseURL, c.Flags().Changed("database-url"))
 			if err != nil {
 				return err
 			}
@@ -58,12 +75,13 @@ its output and the exit code is 4.
 		},
 	}
 	addOutputFlag(c, &output, "text", "json")
+	c.Flags().StringVar(&databaseURL, "database-url", "", "for a database=postgres project: the `URL` of a PostgreSQL database verify may empty (default: DATABASE_URL, else a throwaway server)")
 	return c
 }
 
 // verifyProject reads the project's record and runs every verify step, printing
 // progress when asked.
-func verifyProject(ctx context.Context, e *env, dir string, show bool) (verify.Report, error) {
+func verifyProject(ctx context.Context, e *env, dir string, show bool, databaseURL string, flagged bool) (verify.Report, error) {
 	cat, err := e.catalog()
 	if err != nil {
 		return verify.Report{}, err
@@ -73,6 +91,18 @@ func verifyProject(ctx context.Context, e *env, dir string, show bool) (verify.R
 		return verify.Report{}, notProjectUsage(err, "verify")
 	}
 	opts := verify.Options{Dir: dir, Template: p.Template, Data: p.Data}
+	if p.Data.Database == verify.EnginePostgres {
+		if databaseURL != "" && !strings.HasPrefix(databaseURL, "postgresql://") && !strings.HasPrefix(databaseURL, "postgres://") {
+			return verify.Report{}, &usageError{fmt.Errorf("the database URL %s is not a PostgreSQL one: give postgresql://USER:PASSWORD@HOST:PORT/DB", verify.Redact(databaseURL))}
+		}
+		opts.DatabaseURL = databaseURL
+		// Stop before a long install when no PostgreSQL can be had.
+		if err := (&verify.Databases{PostgresURL: databaseURL, Otherwise: verify.UseYourOwn}).CheckPostgres(); err != nil {
+			return verify.Report{}, err
+		}
+	} else if flagged {
+		return verify.Report{}, &usageError{fmt.Errorf("--database-url is for a project generated with database=postgres; %s has database=%s", dir, orNone(p.Data.Database))}
+	}
 	if show {
 		p := newProgress(e.io.Out, e.io.IsStdoutTTY())
 		opts.Started = p.start
@@ -86,6 +116,19 @@ func verifyProject(ctx context.Context, e *env, dir string, show bool) (verify.R
 		return rep, ctx.Err()
 	}
 	return rep, nil
+}
+
+// envDatabaseURL is the user's DATABASE_URL, which verify uses for a postgres project.
+func envDatabaseURL(e *env) string {
+	u, _ := e.lookupEnv("DATABASE_URL")
+	return u
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }
 
 func verifyResult(rep verify.Report) error {

@@ -38,7 +38,7 @@ const (
 
 // machineNote is said with every benchmark: the numbers are for this machine only.
 const machineNote = "the load generator (vegeta, in this process) shares the machine with the server under test, " +
-	"and one server runs at a time; figures are medians across rounds and compare the servers with each other on this machine only"
+	"and one server runs at a time (with the throwaway PostgreSQL server beside it when one is benchmarked); figures are medians across rounds and compare the servers with each other on this machine only"
 
 // Bench is the benchmark part of the report.
 type Bench struct {
@@ -51,6 +51,26 @@ type Bench struct {
 	Servers     []ServerMeas `json:"servers"`
 	// Overhead is each skeleton's /livez throughput as a share of its bare framework's.
 	Overhead []Overhead `json:"skeleton_vs_bare"`
+	// MixByDatabase is each skeleton's mix workload on each database, stack by stack.
+	MixByDatabase []DatabaseMix `json:"mix_by_database"`
+	// Skipped are the databases the mix could not run through here, and why.
+	Skipped []SkippedDatabase `json:"databases_skipped"`
+}
+
+// DatabaseMix is one skeleton's mix (CRUD) workload on one database, from Servers.
+type DatabaseMix struct {
+	Stack    string  `json:"stack"`
+	Template string  `json:"template"`
+	Database string  `json:"database"`
+	RPS      float64 `json:"requests_per_second"`
+	P99Ms    float64 `json:"p99_ms"`
+	Errors   uint64  `json:"errors"`
+}
+
+// SkippedDatabase is a database left out of the benchmark.
+type SkippedDatabase struct {
+	Database string `json:"database"`
+	Reason   string `json:"reason"`
 }
 
 // Machine describes where the benchmark ran.
@@ -72,9 +92,12 @@ type Workload struct {
 // ServerMeas is one server's measurements, medians across rounds (peak RSS: the
 // highest).
 type ServerMeas struct {
-	Template       string    `json:"template"`
-	Stack          string    `json:"stack"`
-	Kind           string    `json:"kind"` // skeleton or bare
+	Template string `json:"template"`
+	Stack    string `json:"stack"`
+	Kind     string `json:"kind"` // skeleton or bare
+	// Database is where a skeleton kept its items (memory, sqlite, postgres): a fresh
+	// database for every boot, migrated at start (in the cold start). "" for bare.
+	Database       string    `json:"database,omitempty"`
 	Runtime        string    `json:"runtime"`
 	InstallSeconds float64   `json:"install_seconds"`
 	InstalledBytes int64     `json:"installed_bytes"`
@@ -128,9 +151,25 @@ type roundOf struct {
 // BenchTarget is a template to install, boot and load.
 type BenchTarget struct {
 	Template *catalog.Template
-	Data     render.Data
-	Kind     string // KindSkeleton or KindBare
+	Data     render.Data // Data.Database says which database a skeleton runs on
+	Kind     string      // KindSkeleton or KindBare
+	// MixOnly leaves out the /livez workload: a skeleton's second and third database,
+	// whose /livez is measured on the first (it never touches the database).
+	MixOnly bool
 }
+
+// Name tells servers apart in tables and charts: the template, and a skeleton's
+// database when it has one.
+func (m *ServerMeas) Name() string {
+	if m.Database == "" {
+		return m.Template
+	}
+	return m.Template + " on " + m.Database
+}
+
+// BenchDatabases are the databases --bench runs each skeleton's mix through, in order;
+// the first that a template supports also gets the /livez workload.
+var BenchDatabases = []string{"memory", verify.EngineSQLite, verify.EnginePostgres}
 
 // BenchOptions say how long and how hard to load.
 type BenchOptions struct {
@@ -154,9 +193,12 @@ func BareFor(cat *catalog.Catalog, stack string) *catalog.Template {
 }
 
 // Run installs every target, then, in each round, boots each one in turn (the order
-// rotates by round), warms it up, loads it with its workloads, reads its peak memory
-// and stops it. Every process it starts is stopped before it returns, also when ctx
-// ends (the error then wraps ctx.Err()).
+// rotates by round) on a fresh database of its own (verify.Databases: a new SQLite
+// file, a new database on one throwaway PostgreSQL server; MIGRATE_ON_START=1), warms
+// it up, loads it with its workloads, reads its peak memory and stops it. Targets on
+// postgres are left out, and listed in Skipped with the reason, when no throwaway
+// server can be started. Every process it starts is stopped before it returns, also
+// when ctx ends (the error then wraps ctx.Err()).
 func Run(ctx context.Context, o BenchOptions, targets []BenchTarget) (*Bench, error) {
 	if o.Rounds < 1 || o.Connections < 1 || o.Duration <= 0 {
 		return nil, errors.New("compare: rounds, connections and duration must be positive")
@@ -166,30 +208,43 @@ func Run(ctx context.Context, o BenchOptions, targets []BenchTarget) (*Bench, er
 			o.Progress(fmt.Sprintf(format, args...))
 		}
 	}
+	dbs := &verify.Databases{}
+	defer dbs.Close()
+	skipped, targets := availableDatabases(ctx, dbs, targets)
 	b := &Bench{
 		Machine: machine(), Seconds: o.Duration.Seconds(), Warmup: o.Warmup.Seconds(),
 		Connections: o.Connections, Rounds: o.Rounds, Workloads: workloads(),
 		Servers: make([]ServerMeas, len(targets)), Overhead: []Overhead{},
+		MixByDatabase: []DatabaseMix{}, Skipped: skipped,
+	}
+	for _, s := range skipped {
+		say("skip %s: %s", s.Database, s.Reason)
 	}
 	dirs := make([]string, len(targets))
 	for i, t := range targets {
 		m := &b.Servers[i]
 		*m = ServerMeas{Template: t.Template.ID, Stack: t.Template.Stack, Kind: t.Kind, Results: []Result{}}
+		if t.Kind == KindSkeleton {
+			m.Database = t.Data.Database
+		}
 		dirs[i] = filepath.Join(o.Dir, t.Template.ID)
-		say("install %s", t.Template.ID)
+		if m.Database != "" {
+			dirs[i] += "-" + m.Database
+		}
+		say("install %s", m.Name())
 		took, size, err := install(ctx, dirs[i], t)
 		if err != nil {
 			return nil, err
 		}
 		m.InstallSeconds, m.InstalledBytes = took.Seconds(), size
 		m.Runtime = runtimeVersion(ctx, dirs[i], t)
-		say("installed %s in %.1f s (%s)", t.Template.ID, took.Seconds(), humanBytes(size))
+		say("installed %s in %.1f s (%s)", m.Name(), took.Seconds(), humanBytes(size))
 	}
 	for r := 0; r < o.Rounds; r++ {
 		for k := range targets {
 			i := (k + r) % len(targets)
-			say("round %d/%d: %s", r+1, o.Rounds, targets[i].Template.ID)
-			got, err := runOnce(ctx, o, dirs[i], targets[i])
+			say("round %d/%d: %s", r+1, o.Rounds, b.Servers[i].Name())
+			got, err := runOnce(ctx, o, dbs, dirs[i], targets[i])
 			if err != nil {
 				return nil, err
 			}
@@ -200,13 +255,54 @@ func Run(ctx context.Context, o BenchOptions, targets []BenchTarget) (*Bench, er
 		summarize(&b.Servers[i])
 	}
 	ratios(b)
+	b.MixByDatabase = mixByDatabase(b.Servers)
 	return b, nil
+}
+
+// availableDatabases starts the throwaway PostgreSQL server when a target needs it; when
+// it cannot, those targets are dropped and the reason kept.
+func availableDatabases(ctx context.Context, dbs *verify.Databases, targets []BenchTarget) ([]SkippedDatabase, []BenchTarget) {
+	skipped := []SkippedDatabase{}
+	if !slices.ContainsFunc(targets, func(t BenchTarget) bool { return t.Data.Database == verify.EnginePostgres }) {
+		return skipped, targets
+	}
+	// A first database starts the server, so a failure shows here, before any install.
+	if _, err := dbs.New(ctx, verify.EnginePostgres, "check"); err != nil {
+		skipped = append(skipped, SkippedDatabase{Database: verify.EnginePostgres, Reason: err.Error()})
+		targets = slices.DeleteFunc(slices.Clone(targets), func(t BenchTarget) bool { return t.Data.Database == verify.EnginePostgres })
+	}
+	return skipped, targets
+}
+
+// mixByDatabase lists each skeleton's mix figures, stack by stack in the servers' order,
+// then by database in BenchDatabases' order.
+func mixByDatabase(servers []ServerMeas) []DatabaseMix {
+	out := []DatabaseMix{}
+	var stacks []string
+	for _, m := range servers {
+		if m.Kind == KindSkeleton && !slices.Contains(stacks, m.Stack) {
+			stacks = append(stacks, m.Stack)
+		}
+	}
+	for _, stack := range stacks {
+		for _, db := range BenchDatabases {
+			for _, m := range servers {
+				if m.Kind != KindSkeleton || m.Stack != stack || m.Database != db {
+					continue
+				}
+				if r, ok := m.find(WorkloadMix); ok {
+					out = append(out, DatabaseMix{Stack: stack, Template: m.Template, Database: db, RPS: r.RPS, P99Ms: r.P99Ms, Errors: r.Errors})
+				}
+			}
+		}
+	}
+	return out
 }
 
 func workloads() []Workload {
 	return []Workload{
-		{Name: WorkloadLivez, Requests: []string{"GET " + pathLive}, Servers: "every server"},
-		{Name: WorkloadMix, Requests: []string{"GET " + pathLive, "GET " + pathItems, "POST " + pathItems}, Servers: "skeletons"},
+		{Name: WorkloadLivez, Requests: []string{"GET " + pathLive}, Servers: "bare frameworks, and each skeleton on its first database"},
+		{Name: WorkloadMix, Requests: []string{"GET " + pathLive, "GET " + pathItems, "POST " + pathItems}, Servers: "skeletons, on each database"},
 	}
 }
 
@@ -297,15 +393,20 @@ func runtimeVersion(ctx context.Context, dir string, t BenchTarget) string {
 	return strings.TrimSpace(out)
 }
 
-// runOnce boots the server, warms it up, runs its workloads and stops it.
-func runOnce(ctx context.Context, o BenchOptions, dir string, t BenchTarget) (roundOf, error) {
+// runOnce boots the server on a fresh database, warms it up, runs its workloads and
+// stops it.
+func runOnce(ctx context.Context, o BenchOptions, dbs *verify.Databases, dir string, t BenchTarget) (roundOf, error) {
 	got := roundOf{results: map[string]Result{}}
 	argv, err := catalog.Command(t.Template.Steps.Start, t.Data)
 	if err != nil {
 		return got, err
 	}
+	db, err := dbs.New(ctx, t.Data.Database, t.Template.Stack)
+	if err != nil {
+		return got, fmt.Errorf("compare: a database for %s: %w", t.Template.ID, err)
+	}
 	bootCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	srv, ready, err := verify.Boot(bootCtx, dir, argv, nil)
+	srv, ready, err := verify.Boot(bootCtx, dir, argv, db.Env(true))
 	cancel()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -321,7 +422,7 @@ func runOnce(ctx context.Context, o BenchOptions, dir string, t BenchTarget) (ro
 		}
 	}
 	for _, w := range workloads() {
-		if w.Name == WorkloadMix && t.Kind != KindSkeleton {
+		if w.Name == WorkloadMix && t.Kind != KindSkeleton || w.Name == WorkloadLivez && t.MixOnly {
 			continue
 		}
 		res, err := attack(ctx, srv.URL, w.Name, o.Duration, o.Connections)
@@ -453,13 +554,14 @@ func ratios(b *Bench) {
 	first := map[string]*ServerMeas{}
 	for i := range b.Servers {
 		m := &b.Servers[i]
-		f, ok := first[m.Kind]
+		key := m.Kind + "/" + m.Database
+		f, ok := first[key]
 		if !ok {
-			first[m.Kind] = m
+			first[key] = m
 			continue
 		}
 		r := &Ratios{
-			Against:        f.Template,
+			Against:        f.Name(),
 			InstallSeconds: ratio(m.InstallSeconds, f.InstallSeconds),
 			InstalledBytes: ratio(float64(m.InstalledBytes), float64(f.InstalledBytes)),
 			ColdStartMs:    ratio(m.ColdStartMs, f.ColdStartMs),
@@ -482,7 +584,7 @@ func ratios(b *Bench) {
 	}
 	for i := range b.Servers {
 		s := &b.Servers[i]
-		if s.Kind != KindSkeleton {
+		if _, ok := s.find(WorkloadLivez); s.Kind != KindSkeleton || !ok {
 			continue
 		}
 		for j := range b.Servers {
@@ -492,7 +594,7 @@ func ratios(b *Bench) {
 			}
 			sl, bl := s.result(WorkloadLivez), bare.result(WorkloadLivez)
 			o := Overhead{
-				Skeleton: s.Template, Bare: bare.Template, RoundRatios: []float64{},
+				Skeleton: s.Name(), Bare: bare.Template, RoundRatios: []float64{},
 				P99Ratio: ratio(sl.P99Ms, bl.P99Ms),
 				RSSRatio: ratio(float64(s.PeakRSSBytes), float64(bare.PeakRSSBytes)),
 			}
@@ -506,12 +608,17 @@ func ratios(b *Bench) {
 }
 
 func (m *ServerMeas) result(workload string) Result {
+	r, _ := m.find(workload)
+	return r
+}
+
+func (m *ServerMeas) find(workload string) (Result, bool) {
 	for _, r := range m.Results {
 		if r.Workload == workload {
-			return r
+			return r, true
 		}
 	}
-	return Result{}
+	return Result{}, false
 }
 
 func lastLines(s string, n int) string {

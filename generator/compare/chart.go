@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"math"
+	"slices"
 	"strings"
 
 	chart "github.com/wcharczuk/go-chart/v2"
@@ -57,7 +58,8 @@ func lighter(c drawing.Color, share float64) drawing.Color {
 }
 
 // serverColors gives each server its bar colour: one colour per stack, the
-// skeleton in full and its bare framework lighter.
+// skeleton in full (on its later databases a little lighter) and its bare framework
+// lighter still.
 func serverColors(b *Bench) map[string]drawing.Color {
 	stacks := map[string]int{}
 	out := map[string]drawing.Color{}
@@ -70,8 +72,11 @@ func serverColors(b *Bench) map[string]drawing.Color {
 		c := stackPalette[i%len(stackPalette)]
 		if m.Kind == KindBare {
 			c = lighter(c, 0.55)
+		} else if k := slices.Index(BenchDatabases, m.Database); k > 0 {
+			// A skeleton's later databases in shades between it and its bare framework.
+			c = lighter(c, 0.18*float64(k))
 		}
-		out[m.Template] = c
+		out[m.Name()] = c
 	}
 	return out
 }
@@ -112,8 +117,8 @@ func WriteChart(w io.Writer, b *Bench) error {
 		for _, m := range b.Servers {
 			for _, res := range m.Results {
 				if res.Workload == wl.Name {
-					rps = append(rps, bar{m.Template, res.RPS})
-					p99 = append(p99, bar{m.Template, res.P99Ms})
+					rps = append(rps, bar{m.Name(), res.RPS})
+					p99 = append(p99, bar{m.Name(), res.P99Ms})
 				}
 			}
 		}
@@ -194,7 +199,7 @@ func (d drawer) legend(b *Bench) [][]legendItem {
 	var row []legendItem
 	x := chartMargin
 	for _, m := range b.Servers {
-		label := m.Template
+		label := m.Name()
 		if m.Kind == KindBare {
 			label += " (bare framework)"
 		}
@@ -202,7 +207,7 @@ func (d drawer) legend(b *Bench) [][]legendItem {
 		if x+w > chartWidth-chartMargin && len(row) > 0 {
 			rows, row, x = append(rows, row), nil, chartMargin
 		}
-		row = append(row, legendItem{x: x, server: m.Template, label: label})
+		row = append(row, legendItem{x: x, server: m.Name(), label: label})
 		x += w + 28
 	}
 	return append(rows, row)

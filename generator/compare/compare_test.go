@@ -2,6 +2,7 @@ package compare
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -219,17 +220,23 @@ func TestParityFollowsFeatures(t *testing.T) {
 }
 
 func fakeBench() *Bench {
-	b := &Bench{Machine: machine(), Seconds: 2, Warmup: 0.4, Connections: 10, Rounds: 2, Workloads: workloads()}
-	for i, id := range []string{"tpl-a", "bare-a", "tpl-b", "bare-b"} {
-		kind := KindSkeleton
-		if i%2 == 1 {
-			kind = KindBare
+	b := &Bench{Machine: machine(), Seconds: 2, Warmup: 0.4, Connections: 10, Rounds: 2, Workloads: workloads(),
+		Skipped: []SkippedDatabase{{Database: "postgres", Reason: "no server here"}}}
+	// Four servers as ever (the skeletons on memory), then each skeleton's mix on sqlite.
+	for i, id := range []string{"tpl-a", "bare-a", "tpl-b", "bare-b", "tpl-a", "tpl-b"} {
+		kind, db := KindSkeleton, "memory"
+		if i < 4 && i%2 == 1 {
+			kind, db = KindBare, ""
 		}
-		m := ServerMeas{Template: id, Stack: []string{"a", "b"}[i/2], Kind: kind, Runtime: "v1", InstallSeconds: float64(i + 1), InstalledBytes: int64(i+1) << 20}
+		if i >= 4 {
+			db = "sqlite"
+		}
+		stack := []string{"a", "a", "b", "b", "a", "b"}[i]
+		m := ServerMeas{Template: id, Stack: stack, Kind: kind, Database: db, Runtime: "v1", InstallSeconds: float64(i + 1), InstalledBytes: int64(i+1) << 20}
 		for r := 0; r < 2; r++ {
 			got := roundOf{coldStart: 300e6, rss: int64(50+r) << 20, results: map[string]Result{}}
 			for _, w := range workloads() {
-				if w.Name == WorkloadMix && kind == KindBare {
+				if w.Name == WorkloadMix && kind == KindBare || w.Name == WorkloadLivez && db == "sqlite" {
 					continue
 				}
 				got.results[w.Name] = Result{Workload: w.Name, RPS: float64(1000 * (i + 1 + r)), P50Ms: 1, P90Ms: 2, P99Ms: float64(3 + r), Requests: 100}
@@ -240,6 +247,7 @@ func fakeBench() *Bench {
 		b.Servers = append(b.Servers, m)
 	}
 	ratios(b)
+	b.MixByDatabase = mixByDatabase(b.Servers)
 	return b
 }
 
@@ -253,11 +261,20 @@ func TestBenchSummary(t *testing.T) {
 		t.Errorf("livez medians: %+v", r)
 	}
 	// Per round: 1000/2000 and 2000/3000; the median of the two.
-	if len(b.Overhead) != 2 || math.Abs(b.Overhead[0].Ratio-(0.5+2.0/3)/2) > 1e-9 || len(b.Overhead[0].RoundRatios) != 2 || b.Overhead[1].Skeleton != "tpl-b" {
+	if len(b.Overhead) != 2 || math.Abs(b.Overhead[0].Ratio-(0.5+2.0/3)/2) > 1e-9 || len(b.Overhead[0].RoundRatios) != 2 || b.Overhead[1].Skeleton != "tpl-b on memory" {
 		t.Errorf("overhead: %+v", b.Overhead)
 	}
-	if b.Servers[0].Ratios != nil || b.Servers[2].Ratios.Against != "tpl-a" || b.Servers[3].Ratios.Against != "bare-a" {
-		t.Errorf("ratios are taken against the first server of the same kind")
+	if b.Servers[0].Ratios != nil || b.Servers[2].Ratios.Against != "tpl-a on memory" || b.Servers[3].Ratios.Against != "bare-a" ||
+		b.Servers[4].Ratios != nil || b.Servers[5].Ratios.Against != "tpl-a on sqlite" {
+		t.Errorf("ratios are taken against the first server of the same kind and database")
+	}
+	// The mix per stack and database: a on memory, a on sqlite, b on memory, b on sqlite.
+	var mix []string
+	for _, x := range b.MixByDatabase {
+		mix = append(mix, fmt.Sprintf("%s/%s %.0f %.1f", x.Stack, x.Database, x.RPS, x.P99Ms))
+	}
+	if got := strings.Join(mix, ", "); got != "a/memory 1500 3.5, a/sqlite 5500 3.5, b/memory 3500 3.5, b/sqlite 6500 3.5" {
+		t.Errorf("mix by database: %s", got)
 	}
 	if got := b.Servers[2].Ratios.Workloads[WorkloadLivez]["requests_per_second"]; got != 3500.0/1500 {
 		t.Errorf("rps ratio %v", got)
@@ -278,12 +295,12 @@ func TestRenderersWithBench(t *testing.T) {
 	if err := WriteMarkdown(&md, rep); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"Skeleton vs bare framework", "tpl-b", "(×2.33)", "shares the machine", "cores"} {
+	for _, want := range []string{"Skeleton vs bare framework", "tpl-b", "(×2.33)", "shares the machine", "cores", "CRUD mix by database", "Skipped postgres: no server here"} {
 		if !strings.Contains(text.String(), want) || !strings.Contains(md.String(), want) {
 			t.Errorf("text or markdown lacks %q", want)
 		}
 	}
-	if !strings.Contains(md.String(), "| tpl-a | bare-a | 0.58 | 0.50 0.67 |") {
+	if !strings.Contains(md.String(), "| tpl-a on memory | bare-a | 0.58 | 0.50 0.67 |") || !strings.Contains(md.String(), "| a | tpl-a | sqlite | 5500 | 3.50 | 0 |") {
 		t.Errorf("markdown overhead table:\n%s", md.String())
 	}
 }

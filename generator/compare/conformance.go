@@ -65,7 +65,8 @@ var ErrConformanceTargets = errors.New("compare: --conformance compares one or t
 var ErrNoCases = errors.New("compare: --cases matches no case of the conformance corpus")
 
 // RunConformance installs every skeleton (Plan and Apply, then the install step, as
-// --bench does), boots each on loopback with the contract's default settings, sends the
+// --bench does), boots each on loopback with the contract's default settings (and a
+// fresh database when it has one: verify.Databases), sends the
 // corpus to all of them and compares the answers. Every process it starts is stopped
 // before it returns, also when ctx ends (the error then wraps ctx.Err()).
 func RunConformance(ctx context.Context, o ConformanceOptions, targets []BenchTarget) (*Conformance, error) {
@@ -81,6 +82,10 @@ func RunConformance(ctx context.Context, o ConformanceOptions, targets []BenchTa
 	if err != nil {
 		return nil, err
 	}
+	// Each skeleton runs on a fresh database of its answer's kind (a new SQLite file, a
+	// new database on a throwaway PostgreSQL server), migrated at start.
+	dbs := &verify.Databases{}
+	defer dbs.Close()
 	var servers []RunningServer
 	for _, t := range targets {
 		dir := filepath.Join(o.Dir, t.Template.ID)
@@ -92,8 +97,12 @@ func RunConformance(ctx context.Context, o ConformanceOptions, targets []BenchTa
 		if err != nil {
 			return nil, err
 		}
+		db, err := dbs.New(ctx, t.Data.Database, t.Template.Stack)
+		if err != nil {
+			return nil, fmt.Errorf("compare: a database for %s: %w", t.Template.ID, err)
+		}
 		bootCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
-		srv, ready, err := verify.Boot(bootCtx, dir, argv, nil)
+		srv, ready, err := verify.Boot(bootCtx, dir, argv, db.Env(true))
 		cancel()
 		if err != nil {
 			if ctx.Err() != nil {

@@ -256,7 +256,7 @@ func TestMarkdownTablesAreWellFormed(t *testing.T) {
 			t.Errorf("row with %d cells in a table of %d: %s", got, want, line)
 		}
 	}
-	if tables != 6 {
-		t.Errorf("%d tables, want 6", tables)
+	if tables != 7 {
+		t.Errorf("%d tables, want 7", tables)
 	}
 }

@@ -166,7 +166,7 @@ func benchTables(b *Bench) []*table {
 			if rt != nil {
 				wr = rt.Workloads[res.Workload]
 			}
-			t.add(m.Template, res.Workload,
+			t.add(m.Name(), res.Workload,
 				withRatio(fmt.Sprintf("%.0f", res.RPS), wr, "requests_per_second"),
 				withRatio(fmt.Sprintf("%.2f", res.P50Ms), wr, "p50_ms"),
 				withRatio(fmt.Sprintf("%.2f", res.P90Ms), wr, "p90_ms"),
@@ -177,7 +177,7 @@ func benchTables(b *Bench) []*table {
 		if rt != nil {
 			r = map[string]float64{"rss": rt.PeakRSSBytes, "cold": rt.ColdStartMs, "install": rt.InstallSeconds, "size": rt.InstalledBytes}
 		}
-		srv.add(m.Template, m.Kind,
+		srv.add(m.Name(), m.Kind,
 			withRatio(humanBytes(m.PeakRSSBytes), r, "rss"),
 			withRatio(fmt.Sprintf("%.0f", m.ColdStartMs), r, "cold"),
 			withRatio(fmt.Sprintf("%.1f", m.InstallSeconds), r, "install"),
@@ -185,14 +185,14 @@ func benchTables(b *Bench) []*table {
 	}
 	var runtimes []string
 	for _, m := range b.Servers {
-		if m.Runtime != "" && m.Kind == KindSkeleton {
-			runtimes = append(runtimes, m.Stack+" "+m.Runtime)
+		if r := m.Stack + " " + m.Runtime; m.Runtime != "" && m.Kind == KindSkeleton && !slices.Contains(runtimes, r) {
+			runtimes = append(runtimes, r)
 		}
 	}
 	t.notes = []string{
 		fmt.Sprintf("Machine: %d cores, %s (%s/%s); runtimes: %s.", b.Machine.Cores, b.Machine.CPU, b.Machine.OS, b.Machine.Arch, listOr(runtimes, "unknown")),
 		"Note: " + b.Machine.Note + ".",
-		"(×N) is the figure divided by the first stack's, skeleton to skeleton and bare to bare.",
+		"(×N) is the figure divided by the first stack's, skeleton to skeleton (on the same database) and bare to bare.",
 	}
 	for _, w := range b.Workloads {
 		t.notes = append(t.notes, fmt.Sprintf("Workload %s (%s): %s, round robin on each connection.", w.Name, w.Servers, strings.Join(w.Requests, ", ")))
@@ -208,7 +208,20 @@ func benchTables(b *Bench) []*table {
 		o.add(x.Skeleton, x.Bare, fmt.Sprintf("%.2f", x.Ratio), strings.Join(rounds, " "), fmt.Sprintf("%.2f", x.P99Ratio), fmt.Sprintf("%.2f", x.RSSRatio))
 	}
 	o.notes = []string{"Throughput ratio: the skeleton's requests per second as a share of its bare framework's, the median of the rounds' ratios (goal: at least 0.85)."}
-	return []*table{t, srv, o}
+	return []*table{t, srv, o, databaseTable(b)}
+}
+
+// databaseTable puts each stack's CRUD mix side by side per database.
+func databaseTable(b *Bench) *table {
+	d := &table{title: "CRUD mix by database", header: []string{"stack", "template", "database", "req/s", "p99 ms", "errors"}}
+	for _, x := range b.MixByDatabase {
+		d.add(x.Stack, x.Template, x.Database, fmt.Sprintf("%.0f", x.RPS), fmt.Sprintf("%.2f", x.P99Ms), fmt.Sprint(x.Errors))
+	}
+	d.notes = []string{"On sqlite and postgres each boot gets a fresh database (a new SQLite file in a temporary folder; a new database on a throwaway PostgreSQL server on this machine), migrated at start (MIGRATE_ON_START=1)."}
+	for _, s := range b.Skipped {
+		d.notes = append(d.notes, fmt.Sprintf("Skipped %s: %s", s.Database, s.Reason))
+	}
+	return d
 }
 
 func withRatio(v string, r map[string]float64, key string) string {

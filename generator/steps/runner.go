@@ -31,6 +31,10 @@ const (
 	Test    = "test"
 	Audit   = "audit"
 	Locked  = "locked"
+	// Migrate applies every pending migration to the database at DATABASE_URL (set it
+	// in Runner.Env); MigrateDown undoes them all. Only projects with a database have them.
+	Migrate     = "migrate"
+	MigrateDown = "migrate_down"
 )
 
 // Runner runs one project's steps.
@@ -42,6 +46,8 @@ type Runner struct {
 	Live io.Writer
 	// LookPath finds install_with tools; nil means exec.LookPath.
 	LookPath func(string) (string, error)
+	// Env is added to every command's environment (DATABASE_URL, TEST_DATABASE_URL).
+	Env []string
 }
 
 // Plan is what a step will run.
@@ -124,6 +130,10 @@ func (r *Runner) commands(step string) [][]string {
 		return s.Audit
 	case Locked:
 		return s.Locked
+	case Migrate:
+		return s.Migrate
+	case MigrateDown:
+		return s.MigrateDown
 	}
 	return nil
 }
@@ -191,7 +201,7 @@ func (r *Runner) run(ctx context.Context, step string) (res Result) {
 		}
 		before = entries(r.Dir)
 	}
-	var env []string
+	env := slices.Clone(r.Env)
 	if step == Test {
 		reports, err := os.MkdirTemp("", "stackpick-junit-")
 		if err != nil {
@@ -199,7 +209,7 @@ func (r *Runner) run(ctx context.Context, step string) (res Result) {
 			return res
 		}
 		defer os.RemoveAll(reports)
-		env = reportEnv(reports)
+		env = append(env, reportEnv(reports)...)
 		defer func() {
 			if res.Err != nil {
 				res.Failures = readReports(reports, r.Dir)

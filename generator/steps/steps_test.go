@@ -274,3 +274,30 @@ func TestFailedStepKeepsTheTailOfItsOutput(t *testing.T) {
 		t.Errorf("err %q", res.Err)
 	}
 }
+
+// TestMigrateStepsGetTheRunnersEnvironment runs the manifest's migrate and migrate_down
+// commands with the Runner's Env (DATABASE_URL); the test step gets it beside the
+// JUnit settings; a manifest without migrate steps runs nothing.
+func TestMigrateStepsGetTheRunnersEnvironment(t *testing.T) {
+	needs(t, "sh")
+	dir := t.TempDir()
+	r := runner(dir, catalog.Steps{
+		Migrate:     [][]string{{"sh", "-c", `echo "up $DATABASE_URL" >> log`}},
+		MigrateDown: [][]string{{"sh", "-c", `echo "down $DATABASE_URL" >> log`}},
+		Test:        [][]string{{"sh", "-c", `echo "test $TEST_DATABASE_URL ${PYTEST_ADDOPTS:+junit}" >> log`}},
+	}, catalog.Runtime{})
+	r.Env = []string{"DATABASE_URL=sqlite:////tmp/x.db", "TEST_DATABASE_URL=postgresql://t"}
+	for _, step := range []string{Migrate, MigrateDown, Migrate, Test} {
+		if res := r.Run(context.Background(), step); res.Err != nil || len(res.Commands) != 1 {
+			t.Fatalf("%s: %v %v", step, res.Err, res.Commands)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "log"))
+	want := "up sqlite:////tmp/x.db\ndown sqlite:////tmp/x.db\nup sqlite:////tmp/x.db\ntest postgresql://t junit\n"
+	if string(b) != want {
+		t.Errorf("log %q, want %q", b, want)
+	}
+	if res := runner(dir, catalog.Steps{}, catalog.Runtime{}).Run(context.Background(), Migrate); res.Err != nil || len(res.Commands) != 0 {
+		t.Errorf("no migrate step: %v %v", res.Err, res.Commands)
+	}
+}

@@ -39,6 +39,16 @@ type Server struct {
 // Boot starts argv in dir on a free loopback port with env added, and waits until
 // GET /readyz answers 200 or ctx ends. The returned duration is cold start to ready.
 func Boot(ctx context.Context, dir string, argv []string, env []string) (*Server, time.Duration, error) {
+	return boot(ctx, dir, argv, env, "/readyz")
+}
+
+// BootLive is Boot waiting for GET /livez instead: the server listens, whether or not
+// it is ready (a project whose database is unmigrated or down).
+func BootLive(ctx context.Context, dir string, argv []string, env []string) (*Server, time.Duration, error) {
+	return boot(ctx, dir, argv, env, "/livez")
+}
+
+func boot(ctx context.Context, dir string, argv []string, env []string, path string) (*Server, time.Duration, error) {
 	port, err := FreePort()
 	if err != nil {
 		return nil, 0, err
@@ -57,10 +67,10 @@ func Boot(ctx context.Context, dir string, argv []string, env []string) (*Server
 			return nil, 0, fmt.Errorf("%s exited before it was ready (%s)\n%s", strings.Join(argv, " "), proc.State(), steps.Tail(proc.Output(), steps.TailBytes))
 		case <-ctx.Done():
 			proc.Kill()
-			return nil, 0, fmt.Errorf("%s was not ready: %w\n%s", strings.Join(argv, " "), ctx.Err(), steps.Tail(proc.Output(), steps.TailBytes))
+			return nil, 0, fmt.Errorf("%s did not answer GET %s with 200: %w\n%s", strings.Join(argv, " "), path, ctx.Err(), steps.Tail(proc.Output(), steps.TailBytes))
 		case <-time.After(20 * time.Millisecond):
 		}
-		resp, err := client.Get(s.URL + "/readyz")
+		resp, err := client.Get(s.URL + path)
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {

@@ -1,7 +1,10 @@
 // Package verify checks a generated project end to end, as a user would: install it,
-// run its own lint and tests, boot it on a free loopback port, probe the HTTP contract
-// from outside, send it the conformance corpus with the OpenAPI document as the oracle,
-// read its logs, then stop it with SIGTERM while a request is in flight.
+// run its own lint and tests, and, for a project with a database, run its migrations
+// up, down and up and check that an item outlives a restart; then boot it on a free
+// loopback port, probe the HTTP contract from outside, send it the conformance corpus
+// with the OpenAPI document as the oracle, read its logs, then stop it with SIGTERM
+// while a request is in flight. A project with a database runs against a fresh one
+// (Databases), never against its own data/app.db.
 package verify
 
 import (
@@ -30,9 +33,18 @@ const SchemaVersion = 1
 const (
 	StepInstall = "install"
 	StepLint    = "lint"
-	StepTest    = "test"
-	StepBoot    = "boot"
-	StepProbe   = "probe"
+	// StepDatabase gets the database the project is checked against (sqlite and
+	// postgres only): a fresh SQLite file, a database on a throwaway PostgreSQL server,
+	// or the DATABASE_URL given.
+	StepDatabase = "database"
+	StepTest     = "test"
+	// StepMigrations runs the migrate steps up, down and up, and checks between them
+	// from outside that an unmigrated database makes /readyz answer 503.
+	StepMigrations = "migrations"
+	// StepPersistence creates an item, restarts the server and reads it back.
+	StepPersistence = "persistence"
+	StepBoot        = "boot"
+	StepProbe       = "probe"
 	// StepConformance sends the conformance corpus (generator/conformance) to the
 	// booted project and judges each answer with the OpenAPI document as the oracle.
 	StepConformance = "conformance"
@@ -62,8 +74,10 @@ type Report struct {
 	SchemaVersion int    `json:"schema_version"`
 	Dir           string `json:"dir"`
 	Template      string `json:"template"`
-	OK            bool   `json:"ok"`
-	Steps         []Step `json:"steps"`
+	// Database is the database answer (sqlite, postgres, memory; "" for none).
+	Database string `json:"database,omitempty"`
+	OK       bool   `json:"ok"`
+	Steps    []Step `json:"steps"`
 }
 
 // Options say what to verify.
@@ -79,16 +93,26 @@ type Options struct {
 	// SkipCORS boots the server without CORS_ORIGINS and leaves out the CORS checks
 	// (for skeletons that predate them).
 	SkipCORS bool
+	// DatabaseURL, for a postgres project, is the database to check against instead of
+	// a throwaway server's; verify migrates it down and up and its tests may empty it.
+	DatabaseURL string
+	// TempDir is where the SQLite files and a throwaway server's folder go ("": the
+	// system's).
+	TempDir string
 }
+
+// UseYourOwn is verify's other way out when no throwaway PostgreSQL server can be started.
+const UseYourOwn = "set DATABASE_URL (or --database-url) to a PostgreSQL database verify may empty"
 
 // shutdownTimeout is the drain time the server is started with; the exit must come
 // well before it runs out.
 const shutdownTimeout = 10 * time.Second
 
 // Run verifies the project. It stops early when a step makes the rest meaningless
-// (install or boot failed) or ctx ends; the server it started is always stopped.
+// (install, the database or boot failed) or ctx ends; the servers it started, the
+// project's and a throwaway PostgreSQL, are always stopped.
 func Run(ctx context.Context, o Options) Report {
-	rep := Report{SchemaVersion: SchemaVersion, Dir: o.Dir, Template: o.Template.ID, OK: true}
+	rep := Report{SchemaVersion: SchemaVersion, Dir: o.Dir, Template: o.Template.ID, Database: o.Data.Database, OK: true}
 	want := func(name string) bool { return len(o.Only) == 0 || o.Only[name] }
 	step := func(name string, f func(*Step) error) bool {
 		if o.Started != nil {
@@ -114,9 +138,11 @@ func Run(ctx context.Context, o Options) Report {
 		return s.OK
 	}
 	runner := &steps.Runner{Dir: o.Dir, Template: o.Template, Data: o.Data}
-	commands := func(name string) func(*Step) error {
+	commands := func(name string, env ...string) func(*Step) error {
 		return func(s *Step) error {
-			res := runner.Run(ctx, name)
+			r := *runner
+			r.Env = env
+			res := r.Run(ctx, name)
 			s.Variant, s.Commands, s.Failures, s.Output = res.Variant, res.Commands, res.Failures, res.Output
 			if res.Err != nil {
 				if n := len(res.Failures); n > 0 {
@@ -140,10 +166,50 @@ func Run(ctx context.Context, o Options) Report {
 	if want(StepLint) {
 		step(StepLint, commands(steps.Lint))
 	}
-	if want(StepTest) {
-		step(StepTest, commands(steps.Test))
+	serverSteps := want(StepBoot) || want(StepProbe) || want(StepConformance) || want(StepLogs) || want(StepShutdown)
+	var db *Database
+	var testEnv []string
+	if HasDatabase(o.Data.Database) && (want(StepTest) || want(StepMigrations) || want(StepPersistence) || serverSteps) {
+		dbs := &Databases{PostgresURL: o.DatabaseURL, TempDir: o.TempDir, Otherwise: UseYourOwn}
+		defer dbs.Close()
+		ok := step(StepDatabase, func(s *Step) error {
+			var err error
+			if db, err = dbs.New(ctx, o.Data.Database, "app"); err != nil {
+				return err
+			}
+			s.Detail = db.Where
+			if o.Data.Database == EnginePostgres {
+				// The project's tests may empty their database: give them their own,
+				// so the migrations below start from an empty one.
+				test, err := dbs.New(ctx, EnginePostgres, "test")
+				if err != nil {
+					return err
+				}
+				testEnv = []string{"TEST_DATABASE_URL=" + test.URL}
+				if test.URL == db.URL {
+					s.Detail += "; the tests get the same database (TEST_DATABASE_URL)"
+				} else {
+					s.Detail += "; the tests get database " + test.Name + " there (TEST_DATABASE_URL)"
+				}
+			} else {
+				s.Detail += "; the tests make SQLite files of their own"
+			}
+			return nil
+		})
+		if !ok {
+			return rep
+		}
 	}
-	if !want(StepBoot) && !want(StepProbe) && !want(StepConformance) && !want(StepLogs) && !want(StepShutdown) || ctx.Err() != nil {
+	if want(StepTest) {
+		step(StepTest, commands(steps.Test, testEnv...))
+	}
+	if db != nil && want(StepMigrations) && ctx.Err() == nil {
+		step(StepMigrations, func(s *Step) error { return checkMigrations(ctx, runner, o, db, s) })
+	}
+	if db != nil && want(StepPersistence) && ctx.Err() == nil {
+		step(StepPersistence, func(s *Step) error { return checkPersistence(ctx, o, db, s) })
+	}
+	if !serverSteps || ctx.Err() != nil {
 		return rep
 	}
 	var srv *Server
@@ -164,6 +230,7 @@ func Run(ctx context.Context, o Options) Report {
 		if !o.SkipCORS {
 			env = append(env, "CORS_ORIGINS="+probe.CORSOrigin)
 		}
+		env = append(env, db.Env(true)...)
 		srv, ready, err = Boot(bootCtx, o.Dir, argv, env)
 		if err != nil {
 			return err

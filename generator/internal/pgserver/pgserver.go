@@ -12,7 +12,6 @@ package pgserver
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,15 +71,7 @@ func (o Options) withDefaults() (Options, error) {
 
 // URL is the server's address in the contract's form,
 // postgresql://USER:PASSWORD@127.0.0.1:PORT/DB.
-func (s *Server) URL() string {
-	u := url.URL{
-		Scheme: "postgresql",
-		User:   url.UserPassword(s.user, s.password),
-		Host:   "127.0.0.1:" + strconv.Itoa(s.port),
-		Path:   "/" + s.database,
-	}
-	return u.String()
-}
+func (s *Server) URL() string { return s.urlFor(s.database) }
 
 // Port is the TCP port on 127.0.0.1; it stays the same across Kill and Restart.
 func (s *Server) Port() int { return s.port }

@@ -367,3 +367,37 @@ func BenchmarkStartStop(b *testing.B) {
 	b.ReportMetric(float64(start.Milliseconds())/float64(b.N), "start-ms")
 	b.ReportMetric(float64(stop.Milliseconds())/float64(b.N), "stop-ms")
 }
+
+// TestCreateDatabase makes a second database on a running server: it is empty, separate
+// from the first, and owned by the server's role; a bad name or a second one of the same
+// name is refused.
+func TestCreateDatabase(t *testing.T) {
+	needServer(t)
+	srv := start(t, Options{TempDir: tempDir(t)})
+	ctx := context.Background()
+	if _, err := connect(t, srv.URL()).Exec(ctx, "create table items (id int)"); err != nil {
+		t.Fatal(err)
+	}
+	url, err := srv.CreateDatabase(ctx, "other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := strings.TrimSuffix(srv.URL(), "/app") + "/other"; url != want {
+		t.Errorf("CreateDatabase URL %s, want %s", url, want)
+	}
+	var db, owner string
+	var tables int
+	conn := connect(t, url)
+	if err := conn.QueryRow(ctx, "select current_database(), pg_get_userbyid(datdba), (select count(*) from pg_tables where tablename = 'items') from pg_database where datname = current_database()").Scan(&db, &owner, &tables); err != nil {
+		t.Fatal(err)
+	}
+	if db != "other" || owner != "app" || tables != 0 {
+		t.Errorf("database %s owned by %s with %d items tables, want other, app, 0", db, owner, tables)
+	}
+	if _, err := srv.CreateDatabase(ctx, "other"); err == nil {
+		t.Error("a second database named other was created")
+	}
+	if _, err := srv.CreateDatabase(ctx, "Bad-Name"); err == nil || !strings.Contains(err.Error(), "plain lower-case") {
+		t.Errorf("bad name: %v", err)
+	}
+}
