@@ -2,6 +2,8 @@
 the in-memory ItemStore. Every method is one statement or two, never one per item; any
 failure of the driver or the pool is raised as StorageUnavailable (a 503)."""
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -111,10 +113,16 @@ async def _database_work() -> AsyncIterator[None]:
 
 
 class SqlItemStore:
-    """The items of one request's session."""
+    """The items of one request's session. `write_lock`, when given, lets one write
+    transaction of the process run at a time (SQLite: a writer that finds another one
+    busy would otherwise sleep and retry, which shows as long tail latencies)."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, write_lock: asyncio.Lock | None = None) -> None:
         self._session = session
+        self._write_lock = write_lock
+
+    def _writing(self) -> contextlib.AbstractAsyncContextManager[object]:
+        return self._write_lock if self._write_lock is not None else contextlib.nullcontext()
 
     async def page(self, *, limit: int, offset: int) -> tuple[list[Item], int]:
         """One page in insertion order and the total: two statements whatever the page."""
@@ -139,7 +147,7 @@ class SqlItemStore:
             created_at=now,
             updated_at=now,
         )
-        async with _database_work():
+        async with _database_work(), self._writing():
             await self._session.execute(
                 insert(items).values(
                     id=item.id,
@@ -164,7 +172,7 @@ class SqlItemStore:
         """Replace the fields, keeping seq, id and created_at; None when unknown."""
         now = utc_now()
         values = {"name": data.name, "quantity": data.quantity, "tags": list(data.tags)}
-        async with _database_work():
+        async with _database_work(), self._writing():
             created_at = (
                 await self._session.execute(
                     update(items)
@@ -185,7 +193,7 @@ class SqlItemStore:
         return Item(id=item_id, **values, created_at=created_at, updated_at=now)
 
     async def delete(self, item_id: str) -> bool:
-        async with _database_work():
+        async with _database_work(), self._writing():
             result = await self._session.execute(delete(items).where(items.c.id == item_id))
             await self._session.commit()
         return bool(result.rowcount)  # type: ignore[attr-defined]

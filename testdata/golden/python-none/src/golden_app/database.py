@@ -69,6 +69,8 @@ class Database:
     def __init__(self, database_url: str) -> None:
         self.engine = create_engine(database_url)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite takes one writer at a time: the process queues its own (see SqlItemStore).
+        self.write_lock: asyncio.Lock | None = asyncio.Lock()
         self._available = True
 
     async def ready(self) -> bool:
@@ -111,7 +113,7 @@ async def item_store(request: Request) -> AsyncIterator[SqlItemStore]:
     database: Database = request.app.state.database
     async with database.sessions() as session:
         try:
-            yield SqlItemStore(session)
+            yield SqlItemStore(session, database.write_lock)
         except StorageUnavailable as exc:
             database.unavailable(exc.__cause__ or exc)
             raise
