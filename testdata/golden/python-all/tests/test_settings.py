@@ -183,6 +183,7 @@ def test_database_url_forms(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
         "sqlite:///",
         "sqlite:///:memory:",
         "sqlite:///app.db?mode=ro",
+        "sqlite:///data/",
         "mysql://app:secret@db.example/items",
         "data/app.db",
     ],

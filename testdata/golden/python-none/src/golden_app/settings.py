@@ -130,8 +130,9 @@ def _is_database_url(url: str) -> bool:
     return (
         url.startswith("sqlite:///")
         and path not in ("", "/")
+        and not path.endswith("/")
         and not path.startswith(":memory:")
-        and not any(c in path for c in "?#")
+        and not any(c in path for c in "?#\x00")
     )
 
 
