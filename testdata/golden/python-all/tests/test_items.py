@@ -138,6 +138,8 @@ def _pointers(response: httpx2.Response) -> list[str]:
         ({"name": "x", "quantity": 1, "tags": ["ok", 7]}, ["/tags/1"]),
         ({"name": "x", "quantity": 1, "tags": ["t" * 33]}, ["/tags/0"]),
         ({"name": "x", "quantity": 1, "tags": ["t"] * 11}, ["/tags"]),
+        ({"name": "a\u0000b", "quantity": 1}, ["/name"]),
+        ({"name": "x", "quantity": 1, "tags": ["ok", "\u0000"]}, ["/tags/1"]),
         ({"name": "x", "quantity": 1, "tags": "a"}, ["/tags"]),
         ({"name": "x", "quantity": 1, "tags": None}, ["/tags"]),
         ({"name": "x", "quantity": 1, "id": "mine"}, ["/id"]),

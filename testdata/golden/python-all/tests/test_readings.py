@@ -15,9 +15,9 @@ JSON = {"content-type": "application/json"}
 
 
 @pytest.fixture
-def roomy() -> Iterator[TestClient]:
+def roomy(database_url: str) -> Iterator[TestClient]:
     """A client of the app with the default body limit, for bodies over 1024 bytes."""
-    with TestClient(create_app(Settings())) as client:
+    with TestClient(create_app(Settings(database_url=database_url))) as client:
         yield client
 
 

@@ -44,6 +44,10 @@ def _trimmed(maximum: int) -> Callable[[str], str]:
                 "must be 1 to {maximum} characters, leading and trailing whitespace aside",
                 {"maximum": maximum},
             )
+        if "\x00" in value:
+            # PostgreSQL's text cannot hold it; refused in every engine, so that the API
+            # answers alike whatever database is behind it.
+            raise PydanticCustomError("nul", "must not contain U+0000 (NUL)")
         return value
 
     return trim

@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
 from .models import Problem, ValidationProblem
+from .storage import StorageUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -35,6 +36,7 @@ _DETAILS = {
     405: "The method is not allowed on this resource.",
     422: "The request is invalid.",
     500: "An unexpected error occurred.",
+    503: "The database is unavailable; try again later.",
 }
 
 _METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -54,6 +56,7 @@ CONTENT_TOO_LARGE = _described(413, "The body is over BODY_LIMIT_BYTES.")
 UNSUPPORTED_MEDIA_TYPE = _described(415, "Not application/json, or encoded.")
 UNPROCESSABLE = _described(422, "Validation failed.", ValidationProblem)
 INTERNAL_ERROR = _described(500, "Anything unexpected.")
+SERVICE_UNAVAILABLE = _described(503, "The database cannot be reached (or failed).")
 
 
 class ProblemError(HTTPException):
@@ -134,6 +137,11 @@ async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     return problem_response(request.scope, exc.status_code, headers=headers)
 
 
+async def _storage_unavailable(request: Request, exc: StorageUnavailable) -> JSONResponse:
+    # The cause (driver text) stays in the server: the log has its class.
+    return problem_response(request.scope, 503)
+
+
 def _pointer(path: list[Any]) -> str:
     """An RFC 6901 JSON pointer from a validation error's location in the body."""
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
@@ -156,4 +164,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.exception_handler(ProblemError)(_problem_error)
     app.exception_handler(HTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(StorageUnavailable)(_storage_unavailable)
     app.router.default = not_found

@@ -1,6 +1,7 @@
 """HTTP endpoints: health probes and the items resource, as typed FastAPI routes. Their
 parameters, models and `responses=` are also what FastAPI's OpenAPI document says."""
 
+import re
 from importlib import resources
 from typing import Annotated
 
@@ -10,18 +11,20 @@ from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from .body import ContractRoute
+from .database import Database, Store
 from .models import MAX_OFFSET, Item, ItemIn, ItemList, Live, NotReady, Ready
 from .problems import (
     BAD_REQUEST,
     CONTENT_TOO_LARGE,
     INTERNAL_ERROR,
     NOT_FOUND,
+    SERVICE_UNAVAILABLE,
     UNPROCESSABLE,
     UNSUPPORTED_MEDIA_TYPE,
     ProblemError,
     Responses,
 )
-from .storage import ItemStore
+from .storage import StorageUnavailable
 
 router = APIRouter(route_class=ContractRoute, responses=INTERNAL_ERROR)
 
@@ -34,14 +37,9 @@ BODY_PROBLEMS: Responses = {
 }
 
 
-# Dependencies are async def: FastAPI runs a plain def in a worker thread, which costs
-# more than the whole request.
-async def get_store(request: Request) -> ItemStore:
-    store: ItemStore = request.app.state.store
-    return store
-
-
-Store = Annotated[ItemStore, Depends(get_store)]
+# An id as the server makes them (lowercase UUID v4): any other is simply unknown (404),
+# known without asking the store.
+_ITEM_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
 def _decimal(value: object) -> object:
@@ -73,13 +71,33 @@ async def single_query_values(request: Request) -> None:
         raise ProblemError(422, errors=errors)
 
 
-async def existing_item(item_id: Annotated[str, Path(alias="id")], store: Store) -> Item:
-    """The item of the path, or 404. A dependency, so that FastAPI runs it before it
-    validates a PUT's body: an unknown id is 404 even when the body is also invalid."""
+async def known_id(item_id: Annotated[str, Path(alias="id")]) -> str:
+    """The id of the path, or 404 when it cannot be an item's id (before any store work)."""
+    if not _ITEM_ID.fullmatch(item_id):
+        raise ProblemError(404, "No item with this id.")
+    return item_id
+
+
+ItemId = Annotated[str, Depends(known_id)]
+
+
+async def existing_item(item_id: ItemId, store: Store) -> Item:
+    """The item of the path, or 404."""
     item = await store.get(item_id)
     if item is None:
         raise ProblemError(404, "No item with this id.")
     return item
+
+
+async def item_to_replace(item_id: ItemId, store: Store) -> Item | None:
+    """The item a PUT replaces, or 404. A dependency, so that FastAPI runs it before it
+    validates the body: an unknown id is 404 even when the body is also invalid. None
+    while the store is unavailable: the body's 422 still comes first (it needs no
+    database), then the handler answers 503."""
+    try:
+        return await existing_item(item_id, store)
+    except StorageUnavailable:
+        return None
 
 
 @router.get("/livez", response_model=Live, tags=["probes"])
@@ -99,6 +117,9 @@ async def livez() -> JSONResponse:
 async def readyz(request: Request) -> Ready | JSONResponse:
     if request.app.state.lifecycle.draining:
         return JSONResponse({"status": "draining"}, status_code=503)
+    database: Database = request.app.state.database
+    if not await database.ready():
+        return JSONResponse({"status": "unavailable"}, status_code=503)
     return Ready(status="ready")
 
 
@@ -129,7 +150,7 @@ async def openapi() -> Response:
 @router.get(
     "/v1/items",
     response_model=ItemList,
-    responses=UNPROCESSABLE,
+    responses={**UNPROCESSABLE, **SERVICE_UNAVAILABLE},
     dependencies=[Depends(single_query_values)],
     tags=["items"],
 )
@@ -139,7 +160,11 @@ async def list_items(store: Store, limit: Limit = 20, offset: Offset = 0) -> Ite
 
 
 @router.post(
-    "/v1/items", status_code=201, response_model=Item, responses=BODY_PROBLEMS, tags=["items"]
+    "/v1/items",
+    status_code=201,
+    response_model=Item,
+    responses={**BODY_PROBLEMS, **SERVICE_UNAVAILABLE},
+    tags=["items"],
 )
 async def create_item(body: ItemIn, store: Store, response: Response) -> Item:
     item = await store.create(body)
@@ -147,7 +172,12 @@ async def create_item(body: ItemIn, store: Store, response: Response) -> Item:
     return item
 
 
-@router.get("/v1/items/{id}", response_model=Item, responses=NOT_FOUND, tags=["items"])
+@router.get(
+    "/v1/items/{id}",
+    response_model=Item,
+    responses={**NOT_FOUND, **SERVICE_UNAVAILABLE},
+    tags=["items"],
+)
 async def get_item(item: Annotated[Item, Depends(existing_item)]) -> Item:
     return item
 
@@ -155,12 +185,14 @@ async def get_item(item: Annotated[Item, Depends(existing_item)]) -> Item:
 @router.put(
     "/v1/items/{id}",
     response_model=Item,
-    responses={**BODY_PROBLEMS, **NOT_FOUND},
+    responses={**BODY_PROBLEMS, **NOT_FOUND, **SERVICE_UNAVAILABLE},
     tags=["items"],
 )
 async def replace_item(
-    item: Annotated[Item, Depends(existing_item)], body: ItemIn, store: Store
+    item: Annotated[Item | None, Depends(item_to_replace)], body: ItemIn, store: Store
 ) -> Item:
+    if item is None:
+        raise StorageUnavailable
     replaced = await store.replace(item.id, body)
     if replaced is None:  # deleted in the meantime
         raise ProblemError(404, "No item with this id.")
@@ -171,9 +203,10 @@ async def replace_item(
     "/v1/items/{id}",
     status_code=204,
     response_class=Response,
-    responses=NOT_FOUND,
+    responses={**NOT_FOUND, **SERVICE_UNAVAILABLE},
     tags=["items"],
 )
-async def delete_item(item: Annotated[Item, Depends(existing_item)], store: Store) -> None:
-    if not await store.delete(item.id):
+async def delete_item(item_id: ItemId, store: Store) -> None:
+    # One statement: the delete itself says whether the item existed.
+    if not await store.delete(item_id):
         raise ProblemError(404, "No item with this id.")

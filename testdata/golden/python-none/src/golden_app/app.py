@@ -1,5 +1,7 @@
 """The application factory: builds the ASGI app without listening."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -7,10 +9,10 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, APIWebSocketRoute
 
 from . import DESCRIPTION, NAME, routes
+from .database import Database
 from .middleware import RequestContextMiddleware
 from .problems import PROBLEM_JSON, install_problem_handlers
 from .settings import Settings
-from .storage import ItemStore
 
 
 class Lifecycle:
@@ -20,9 +22,16 @@ class Lifecycle:
         self.draining = False
 
 
-def create_app(settings: Settings, *, store: ItemStore | None = None) -> FastAPI:
-    """Build the app for `settings` without listening; pass `store` to plug in another
-    storage (a database) with the same interface as ItemStore."""
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app for `settings` without listening or connecting: the database at
+    DATABASE_URL is reached on the first request that needs it."""
+    database = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await database.close()
+
     app = FastAPI(
         title=NAME,
         description=DESCRIPTION,
@@ -34,9 +43,10 @@ def create_app(settings: Settings, *, store: ItemStore | None = None) -> FastAPI
         redoc_url=None,
         # Exact routing: /livez/ is 404, not a redirect to /livez.
         redirect_slashes=False,
+        lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.store = store if store is not None else ItemStore()
+    app.state.database = database
     app.state.lifecycle = Lifecycle()
 
     install_problem_handlers(app)
