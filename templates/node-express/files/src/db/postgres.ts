@@ -29,7 +29,9 @@ export function createPool(url: string, logger: Logger, max = POOL_MAX): pg.Pool
 
 /** A Kysely instance with its own one-connection pool (for migrations); destroy() ends it. */
 export function postgresKysely(url: string, logger: Logger): Kysely<unknown> {
-  return new Kysely<unknown>({ dialect: new PostgresDialect({ pool: createPool(url, logger, 1) }) });
+  return new Kysely<unknown>({
+    dialect: new PostgresDialect({ pool: createPool(url, logger, 1) }),
+  });
 }
 
 const COLUMNS = 'id, name, quantity, tags, created_at, updated_at';
@@ -107,7 +109,14 @@ export class PostgresStore implements ItemStore {
 
   async create({ name, quantity, tags }: ItemInput) {
     const now = new Date().toISOString();
-    const item: Item = { id: randomUUID(), name, quantity, tags: [...tags], created_at: now, updated_at: now };
+    const item: Item = {
+      id: randomUUID(),
+      name,
+      quantity,
+      tags: [...tags],
+      created_at: now,
+      updated_at: now,
+    };
     await this.#query(SQL.create, [item.id, name, quantity, JSON.stringify(tags), now]);
     return item;
   }
@@ -123,7 +132,14 @@ export class PostgresStore implements ItemStore {
     ]);
     const row = rows[0];
     if (!row) return undefined;
-    return { id, name, quantity, tags: [...tags], created_at: row.created_at.toISOString(), updated_at: now };
+    return {
+      id,
+      name,
+      quantity,
+      tags: [...tags],
+      created_at: row.created_at.toISOString(),
+      updated_at: now,
+    };
   }
 
   async delete(id: string) {

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { jsonBody } from '../middleware/body.ts';
 import { type FieldError, HttpProblem, methodNotAllowed } from '../problems.ts';
-import type { ItemStore } from '../store.ts';
+import { type ItemStore, isItemId } from '../store.ts';
 import type { Validators } from '../validation.ts';
 
 function invalid(errors: FieldError[]): HttpProblem {
@@ -10,6 +10,12 @@ function invalid(errors: FieldError[]): HttpProblem {
 
 function notFound(): HttpProblem {
   return new HttpProblem(404, 'No item has this id.');
+}
+
+/** The id of the path; one the server never makes is unknown before any database work. */
+function itemId(id: string): string {
+  if (!isItemId(id)) throw notFound();
+  return id;
 }
 
 /** The items resource: list, create, read, replace, delete. */
@@ -37,21 +43,22 @@ export function addItemRoutes(
   router
     .route('/v1/items/:id')
     .get(async (req, res) => {
-      const item = await store.get(req.params.id);
+      const item = await store.get(itemId(req.params.id));
       if (!item) throw notFound();
       res.json(item);
     })
     .put(jsonBody(), async (req, res) => {
-      // An unknown id wins over an invalid body.
-      if (!(await store.get(req.params.id))) throw notFound();
+      // A malformed id wins over an invalid body; the body is checked before the store is
+      // asked, so a 422 needs no database (contract: Persistence).
+      const id = itemId(req.params.id);
       const result = validators.itemInput(req.body);
       if (!result.ok) throw invalid(result.errors);
-      const item = await store.replace(req.params.id, result.value);
+      const item = await store.replace(id, result.value);
       if (!item) throw notFound();
       res.json(item);
     })
     .delete(async (req, res) => {
-      if (!(await store.delete(req.params.id))) throw notFound();
+      if (!(await store.delete(itemId(req.params.id)))) throw notFound();
       res.status(204).end();
     })
     .all(methodNotAllowed(['GET', 'PUT', 'DELETE']));
