@@ -202,7 +202,10 @@ describe('while the database is unavailable', () => {
         ]);
         assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
       }
-      // What needs no database is answered as always.
+      // What needs no database is answered as always; an invalid PUT body to a well-formed
+      // id is 422, as nothing can tell that the id is unknown.
+      const badPut = await request(app, 'PUT', item, { body: { quantity: 'many' } });
+      assertProblem(badPut, 422, item);
       assertProblem(await request(app, 'GET', '/v1/items/not-a-uuid'), 404, '/v1/items/not-a-uuid');
       const invalid = await request(app, 'POST', '/v1/items', { body: { name: '' } });
       assertProblem(invalid, 422, '/v1/items');

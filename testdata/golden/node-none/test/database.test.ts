@@ -95,6 +95,7 @@ describe('migrations', () => {
 
   it('go up, down and up again with npm run migrate', async () => {
     const store = openStore(databaseAt(db.env.DATABASE_URL ?? ''), silent);
+    const stores = [store];
     try {
       const upToDate = migrateCommand(db.env);
       assert.equal(upToDate.status, 0, upToDate.stderr);
@@ -108,6 +109,10 @@ describe('migrations', () => {
       await assert.rejects(store.list({ limit: 1, offset: 0 }), DatabaseUnavailable);
       const downAgain = migrateCommand(db.env, 'down');
       assert.deepEqual(messages(downAgain.stdout), ['nothing to migrate']);
+      // A store that first met the database without its table works once it is migrated.
+      const early = openStore(databaseAt(db.env.DATABASE_URL ?? ''), silent);
+      stores.push(early);
+      await assert.rejects(early.get(UUID), DatabaseUnavailable);
 
       const up = migrateCommand(db.env, 'up');
       assert.equal(up.status, 0, up.stderr);
@@ -116,8 +121,9 @@ describe('migrations', () => {
       const item = await store.create({ name: 'after', quantity: 1, tags: ['t'] });
       assert.deepEqual(await store.get(item.id), item);
       assert.deepEqual(await store.list({ limit: 5, offset: 0 }), { items: [item], total: 1 });
+      assert.deepEqual(await early.get(item.id), item);
     } finally {
-      await store.close();
+      for (const open of stores) await open.close();
     }
   });
 
@@ -196,7 +202,10 @@ describe('while the database is unavailable', () => {
         ]);
         assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
       }
-      // What needs no database is answered as always.
+      // What needs no database is answered as always; an invalid PUT body to a well-formed
+      // id is 422, as nothing can tell that the id is unknown.
+      const badPut = await request(app, 'PUT', item, { body: { quantity: 'many' } });
+      assertProblem(badPut, 422, item);
       assertProblem(await request(app, 'GET', '/v1/items/not-a-uuid'), 404, '/v1/items/not-a-uuid');
       const invalid = await request(app, 'POST', '/v1/items', { body: { name: '' } });
       assertProblem(invalid, 422, '/v1/items');

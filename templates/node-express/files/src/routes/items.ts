@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { jsonBody } from '../middleware/body.ts';
 import { type FieldError, HttpProblem, methodNotAllowed } from '../problems.ts';
-import { type ItemStore, isItemId } from '../store.ts';
+import { DatabaseUnavailable, type ItemStore, isItemId } from '../store.ts';
 import type { Validators } from '../validation.ts';
 
 function invalid(errors: FieldError[]): HttpProblem {
@@ -16,6 +16,16 @@ function notFound(): HttpProblem {
 function itemId(id: string): string {
   if (!isItemId(id)) throw notFound();
   return id;
+}
+
+/** False only when the store says no item has this id; true when it cannot answer. */
+async function mayExist(store: ItemStore, id: string): Promise<boolean> {
+  try {
+    return (await store.get(id)) !== undefined;
+  } catch (err) {
+    if (err instanceof DatabaseUnavailable) return true;
+    throw err;
+  }
 }
 
 /** The items resource: list, create, read, replace, delete. */
@@ -48,11 +58,14 @@ export function addItemRoutes(
       res.json(item);
     })
     .put(jsonBody(), async (req, res) => {
-      // A malformed id wins over an invalid body; the body is checked before the store is
-      // asked, so a 422 needs no database (contract: Persistence).
       const id = itemId(req.params.id);
       const result = validators.itemInput(req.body);
-      if (!result.ok) throw invalid(result.errors);
+      if (!result.ok) {
+        // An unknown id wins over an invalid body; while the database cannot tell whether
+        // the id exists, the 422 stands (it needs no database: contract, Persistence).
+        if (!(await mayExist(store, id))) throw notFound();
+        throw invalid(result.errors);
+      }
       const item = await store.replace(id, result.value);
       if (!item) throw notFound();
       res.json(item);

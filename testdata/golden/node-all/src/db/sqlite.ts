@@ -1,13 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
 import { DatabaseUnavailable, type Item, type ItemInput, type ItemStore } from '../store.ts';
 
 // Items in a SQLite file through Node.js's built-in node:sqlite: nothing to download or
 // compile at install. node:sqlite is synchronous, so each query runs on the event loop;
 // one connection per process is all it needs.
+
+/**
+ * node:sqlite, loaded without its one-off "SQLite is an experimental feature" warning on
+ * stderr, which Node.js 24.9 to 24.14 print when the module loads (24.15 made it a release
+ * candidate and prints nothing). Every other warning passes through untouched.
+ */
+function loadSqlite(): typeof import('node:sqlite') {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).includes('SQLite is an experimental feature')) return;
+    Reflect.apply(emitWarning, process, [warning, ...rest]);
+  }) as typeof process.emitWarning;
+  try {
+    return process.getBuiltinModule('node:sqlite');
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+const sqlite = loadSqlite();
 
 /**
  * How long a write waits for another process's lock (e.g. `npm run migrate`) before it
@@ -18,7 +38,7 @@ const BUSY_TIMEOUT_MS = 2000;
 /** Opens the file (creating its folder), in WAL mode so that reads never wait for writes. */
 export function openSqlite(path: string): DatabaseSync {
   mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
+  const db = new sqlite.DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS });
   try {
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
   } catch (err) {
