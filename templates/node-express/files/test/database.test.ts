@@ -83,6 +83,37 @@ describe('persistence', () => {
   });
 });
 
+describe('two server processes on one database', () => {
+  let db: TestStore;
+  before(async () => {
+    db = await openTestStore();
+  });
+  after(() => db.close());
+
+  it('serve the same items', async () => {
+    const servers = [startProcess(db.env), startProcess(db.env)];
+    try {
+      const [one, two] = await Promise.all(servers.map((server) => server.waitForPort()));
+      const at = (port: number | undefined) => ({
+        url: (path: string) => `http://127.0.0.1:${port}${path}`,
+      });
+      const created = await request(at(one), 'POST', '/v1/items', {
+        body: { name: 'shared', quantity: 1 },
+      });
+      assert.equal(created.status, 201, created.text);
+      const path = `/v1/items/${created.json.id}`;
+      assert.equal((await request(at(two), 'GET', path)).text, created.text);
+      const replaced = await request(at(two), 'PUT', path, { body: { name: 'both', quantity: 2 } });
+      assert.equal(replaced.status, 200);
+      assert.deepEqual((await request(at(one), 'GET', path)).json, replaced.json);
+      assert.equal((await request(at(one), 'DELETE', path)).status, 204);
+      assertProblem(await request(at(two), 'GET', path), 404, path);
+    } finally {
+      assert.deepEqual(await Promise.all(servers.map(stop)), [0, 0]);
+    }
+  });
+});
+
 describe('migrations', () => {
   let db: TestStore;
   before(async () => {
