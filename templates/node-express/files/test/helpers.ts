@@ -10,18 +10,19 @@ import { fileURLToPath } from 'node:url';
 import { createHttpServer } from '../src/http-server.ts';
 import { createLogger } from '../src/logger.ts';
 import { loadSettings, type Settings } from '../src/settings.ts';
-import { type ItemStore, MemoryStore } from '../src/store.ts';
+import type { ItemStore } from '../src/store.ts';
+import { openTestStore, processEnv } from './test-store.ts';
 
 /** A log line as the tests read it back. */
 export type LogLine = Record<string, unknown>;
 
 /**
- * Starts the real HTTP server on a free port with captured logs.
- * Stop it with `await app.close()`.
+ * Starts the real HTTP server on a free port with captured logs, on a store of its own
+ * (test-store.ts) unless one is given. Stop it with `await app.close()`.
  */
 export async function startServer({
   settings: overrides = {},
-  store = new MemoryStore(),
+  store: given,
   headersTimeoutMs,
 }: {
   settings?: Partial<Settings>;
@@ -29,6 +30,9 @@ export async function startServer({
   headersTimeoutMs?: number;
 } = {}) {
   const settings: Settings = { ...loadSettings({}), ...overrides };
+  const { store, close: closeStore } = given
+    ? { store: given, close: async () => {} }
+    : await openTestStore();
   const logs: LogLine[] = [];
   const destination = { write: (line: string) => logs.push(JSON.parse(line)) };
   const logger = createLogger({ level: 'info', destination });
@@ -50,11 +54,14 @@ export async function startServer({
     lifecycle,
     logger,
     logs,
-    close: () =>
-      new Promise<void>((resolve) => {
+    store,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await closeStore();
+    },
   };
 }
 
@@ -151,6 +158,7 @@ const TITLES: Readonly<Record<number, string>> = {
   422: 'Unprocessable Content',
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** What assertProblem reads: a fetch response, or a raw one through asResponse(). */
@@ -288,7 +296,7 @@ export function startProcess(env: Record<string, string> = {}, cwd?: string): Se
   const dir = cwd ?? emptyDir();
   const child = spawn(process.execPath, [SERVER], {
     cwd: dir,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...processEnv(), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: LogLine[] = [];

@@ -56,7 +56,7 @@ export function createApp({
     if (answerCors?.(req, res)) return; // a preflight, answered
     readRawBody(req, res, next);
   });
-  addHealthRoutes(app, { lifecycle });
+  addHealthRoutes(app, { lifecycle, store });
   addOpenApiRoute(app, openApi);
   addItemRoutes(app, { store, validators });
   app.use(notFound);

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from './logger.ts';
+import { DatabaseUnavailable } from './store.ts';
 
 // RFC 9457 problem details: the one error shape of the API.
 
@@ -127,6 +128,9 @@ export function methodNotAllowed(allow: readonly string[]): RequestHandler {
   };
 }
 
+/** The 503 detail of a request that needed the database while it could not answer. */
+export const DATABASE_UNAVAILABLE_DETAIL = 'The database is unavailable; try again later.';
+
 /** The fields Express and its body reader put on the errors they raise. */
 interface FrameworkError {
   type?: unknown;
@@ -172,6 +176,12 @@ export function errorHandler({
     }
     if (problem) {
       sendProblem(req, res, problem.status, problem.detail, problem);
+      return;
+    }
+    if (err instanceof DatabaseUnavailable) {
+      // The driver's text goes to the log, never into the body.
+      logger.warn({ err: err.cause, request_id: req.id }, 'database unavailable');
+      sendProblem(req, res, 503, DATABASE_UNAVAILABLE_DETAIL);
       return;
     }
     logger.error({ err, request_id: req.id }, 'unexpected error');

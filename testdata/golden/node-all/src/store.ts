@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-// The single place that holds items. Swap MemoryStore for a database-backed ItemStore;
-// nothing else in the app knows how items are stored.
+// What the app knows about storage: the ItemStore interface. The request handlers see
+// only this; MemoryStore (here) and the database stores (src/db/) implement it.
 
 export interface Item {
   id: string;
@@ -25,6 +25,28 @@ export interface ItemStore {
   create(input: ItemInput): Promise<Item>;
   replace(id: string, input: ItemInput): Promise<Item | undefined>;
   delete(id: string): Promise<boolean>;
+  /** Resolves when a one-row query on items succeeds (for /readyz); rejects otherwise. */
+  check(): Promise<void>;
+  /** Releases connections; the store is not used afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * The database could not answer: unreachable, not migrated, or failing in the driver.
+ * Requests get a 503 problem; `cause` (driver text) goes to the log only.
+ */
+export class DatabaseUnavailable extends Error {
+  override name = 'DatabaseUnavailable';
+  constructor(cause: unknown) {
+    super('the database is unavailable', { cause });
+  }
+}
+
+/** The id form the server makes (lower-case UUID): any other id is unknown without a query. */
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export function isItemId(id: string): boolean {
+  return ID.test(id);
 }
 
 function copy(item: Item): Item {
@@ -76,4 +98,8 @@ export class MemoryStore implements ItemStore {
   async delete(id: string) {
     return this.#items.delete(id);
   }
+
+  async check() {}
+
+  async close() {}
 }

@@ -22,6 +22,8 @@ describe('settings', () => {
       shutdownTimeoutMs: 10000,
       maxHeaderBytes: 16384,
       corsOrigins: [],
+      database: { engine: 'sqlite', path: 'data/app.db' },
+      migrateOnStart: false,
     });
   });
 
@@ -35,6 +37,8 @@ describe('settings', () => {
       SHUTDOWN_TIMEOUT_MS: '30',
       MAX_HEADER_BYTES: '2048',
       CORS_ORIGINS: 'https://app.example, http://localhost:5173',
+      DATABASE_URL: 'sqlite:////var/lib/app/items.db',
+      MIGRATE_ON_START: 'TRUE',
     });
     assert.deepEqual(settings, {
       host: '0.0.0.0',
@@ -45,6 +49,8 @@ describe('settings', () => {
       shutdownTimeoutMs: 30,
       maxHeaderBytes: 2048,
       corsOrigins: ['https://app.example', 'http://localhost:5173'],
+      database: { engine: 'sqlite', path: '/var/lib/app/items.db' },
+      migrateOnStart: true,
     });
   });
 
@@ -58,6 +64,8 @@ describe('settings', () => {
       SHUTDOWN_TIMEOUT_MS: '',
       MAX_HEADER_BYTES: '',
       CORS_ORIGINS: '',
+      DATABASE_URL: '',
+      MIGRATE_ON_START: '',
     };
     assert.deepEqual(loadSettings(empty), loadSettings({}));
   });
@@ -96,6 +104,14 @@ describe('settings', () => {
       { CORS_ORIGINS: '*' },
       { CORS_ORIGINS: 'https://app.example/' },
       { CORS_ORIGINS: 'app.example' },
+      { DATABASE_URL: 'mysql://app@db/items' },
+      { DATABASE_URL: 'sqlite://data/app.db' },
+      { DATABASE_URL: 'sqlite:///' },
+      { DATABASE_URL: 'postgresql://' },
+      { DATABASE_URL: 'data/app.db' },
+      { DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:5432/app' },
+      { MIGRATE_ON_START: 'maybe' },
+      { MIGRATE_ON_START: 'on' },
     ]) {
       const [name] = Object.keys(env);
       assert.throws(
@@ -107,6 +123,21 @@ describe('settings', () => {
         },
       );
     }
+  });
+  it('reads MIGRATE_ON_START as on or off, in any case', () => {
+    for (const on of ['1', 'true', 'yes', 'Yes', 'TRUE']) {
+      assert.equal(loadSettings({ MIGRATE_ON_START: on }).migrateOnStart, true, on);
+    }
+    for (const off of ['0', 'false', 'no', 'NO', '']) {
+      assert.equal(loadSettings({ MIGRATE_ON_START: off }).migrateOnStart, false, off);
+    }
+  });
+
+  it('names DATABASE_URL and the forms it takes in its error', () => {
+    assert.throws(
+      () => loadSettings({ DATABASE_URL: 'mysql://app:hunter2@db/items' }),
+      /^SettingsError: DATABASE_URL="mysql:\/\/app:hunter2@db\/items" is not valid: .*sqlite:\/\/\/relative\/path or sqlite:\/\/\/\/absolute\/path$/,
+    );
   });
 
   it('stops the start on PORT=abc with one line and a non-zero exit', () => {

@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { jsonBody } from '../middleware/body.ts';
 import { type FieldError, HttpProblem, methodNotAllowed } from '../problems.ts';
-import type { ItemStore } from '../store.ts';
+import { DatabaseUnavailable, type ItemStore, isItemId } from '../store.ts';
 import type { Validators } from '../validation.ts';
 
 function invalid(errors: FieldError[]): HttpProblem {
@@ -10,6 +10,22 @@ function invalid(errors: FieldError[]): HttpProblem {
 
 function notFound(): HttpProblem {
   return new HttpProblem(404, 'No item has this id.');
+}
+
+/** The id of the path; one the server never makes is unknown before any database work. */
+function itemId(id: string): string {
+  if (!isItemId(id)) throw notFound();
+  return id;
+}
+
+/** False only when the store says no item has this id; true when it cannot answer. */
+async function mayExist(store: ItemStore, id: string): Promise<boolean> {
+  try {
+    return (await store.get(id)) !== undefined;
+  } catch (err) {
+    if (err instanceof DatabaseUnavailable) return true;
+    throw err;
+  }
 }
 
 /** The items resource: list, create, read, replace, delete. */
@@ -37,21 +53,25 @@ export function addItemRoutes(
   router
     .route('/v1/items/:id')
     .get(async (req, res) => {
-      const item = await store.get(req.params.id);
+      const item = await store.get(itemId(req.params.id));
       if (!item) throw notFound();
       res.json(item);
     })
     .put(jsonBody(), async (req, res) => {
-      // An unknown id wins over an invalid body.
-      if (!(await store.get(req.params.id))) throw notFound();
+      const id = itemId(req.params.id);
       const result = validators.itemInput(req.body);
-      if (!result.ok) throw invalid(result.errors);
-      const item = await store.replace(req.params.id, result.value);
+      if (!result.ok) {
+        // An unknown id wins over an invalid body; while the database cannot tell whether
+        // the id exists, the 422 stands (it needs no database: contract, Persistence).
+        if (!(await mayExist(store, id))) throw notFound();
+        throw invalid(result.errors);
+      }
+      const item = await store.replace(id, result.value);
       if (!item) throw notFound();
       res.json(item);
     })
     .delete(async (req, res) => {
-      if (!(await store.delete(req.params.id))) throw notFound();
+      if (!(await store.delete(itemId(req.params.id)))) throw notFound();
       res.status(204).end();
     })
     .all(methodNotAllowed(['GET', 'PUT', 'DELETE']));
