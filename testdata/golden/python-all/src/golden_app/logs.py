@@ -6,6 +6,8 @@ import json
 import logging
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
 # LOG_LEVEL's names (settings.py has already mapped the aliases) as logging levels;
 # "silent" is above every level, so nothing is logged.
@@ -49,30 +51,48 @@ class StdoutLines:
     keeps it when stdout is unbuffered (PYTHONUNBUFFERED=1, as the Dockerfile sets): a
     write(2) per request cost about a tenth of GET /livez's throughput. The batch is
     flushed on exit by logging's own shutdown, so a line is lost only on SIGKILL. Before
-    configure_logging (an app under a test client), lines go to sys.stdout as written."""
+    configure_logging (an app under a test client), lines go to sys.stdout at once."""
 
     def __init__(self) -> None:
         self.batching = False
-        self._lines: list[str] = []
+        # Lines, or (make_line, args) pairs whose line is made when the batch goes out.
+        self._entries: list[str | tuple[Callable[..., str], tuple[Any, ...]]] = []
         self._flush_scheduled = False
 
     def write(self, line: str) -> None:
         """Add whole lines (ending in a newline) to stdout."""
         if self.batching:
-            self._lines.append(line)
-            if len(self._lines) >= MAX_BATCH_LINES:
-                self.flush()
-                return
+            self._queue(line)
         else:
             sys.stdout.write(line)
-        if not self._flush_scheduled:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:  # outside the event loop: nothing to wait for
-                self.flush()
-                return
-            self._flush_scheduled = True
-            loop.call_later(FLUSH_SECONDS, self._scheduled_flush)
+            self._schedule_flush()
+
+    def write_later(self, make_line: Callable[..., str], *args: Any) -> None:
+        """Add the line make_line(*args), made when the batch goes out: a batch of lines
+        formatted in one loop costs less than a line formatted amid each request."""
+        if self.batching:
+            self._queue((make_line, args))
+        else:
+            self.write(make_line(*args))
+
+    def _queue(self, entry: str | tuple[Callable[..., str], tuple[Any, ...]]) -> None:
+        entries = self._entries
+        entries.append(entry)
+        if len(entries) >= MAX_BATCH_LINES:
+            self.flush()
+        elif not self._flush_scheduled:
+            self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        if self._flush_scheduled:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # outside the event loop: nothing to wait for
+            self.flush()
+            return
+        self._flush_scheduled = True
+        loop.call_later(FLUSH_SECONDS, self._scheduled_flush)
 
     def _scheduled_flush(self) -> None:
         self._flush_scheduled = False
@@ -80,12 +100,12 @@ class StdoutLines:
 
     def flush(self) -> None:
         """Write out the batch and flush stdout. Safe against a log record written from
-        another thread meanwhile: only the lines joined here are removed."""
-        lines = self._lines
-        if lines:
-            count = len(lines)
-            text = "".join(lines[:count])
-            del lines[:count]
+        another thread meanwhile: only the entries written out here are removed."""
+        entries = self._entries
+        if entries:
+            count = len(entries)
+            text = "".join([e if isinstance(e, str) else e[0](*e[1]) for e in entries[:count]])
+            del entries[:count]
             sys.stdout.write(text)
         sys.stdout.flush()
 
