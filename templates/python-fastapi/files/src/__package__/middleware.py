@@ -32,12 +32,26 @@ _STARTS = frozenset({"http.response.start", "websocket.accept", "websocket.http.
 _OWN_HEADERS = frozenset(name for name, _ in SECURITY_HEADERS) | {b"x-request-id"}
 
 
+# The UUID variant digit (binary 10xx) for each hex digit's low two bits.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 0b11] for digit in "0123456789abcdef"}
+# Request ids made ahead, 128 at a time from one os.urandom call: a system call and a
+# loop of formatting per 128 requests instead of per request.
+_ids: list[str] = []
+# A forked worker draws its own ids, never its parent's (Windows has no fork).
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_ids.clear)
+
+
 def new_request_id() -> str:
-    """A random UUID v4, lowercase: what str(uuid.uuid4()) gives, at a quarter of the
+    """A random UUID v4, lowercase: what str(uuid.uuid4()) gives, at a fraction of the
     cost, by setting the version and variant digits in the hex text directly."""
-    digits = os.urandom(16).hex()
-    variant = "89ab"[int(digits[16], 16) & 0b11]  # the top two bits are 10
-    return f"{digits[:8]}-{digits[8:12]}-4{digits[13:16]}-{variant}{digits[17:20]}-{digits[20:]}"
+    if not _ids:
+        hex_digits = os.urandom(16 * 128).hex()
+        _ids.extend(
+            f"{d[:8]}-{d[8:12]}-4{d[13:16]}-{_VARIANT[d[16]]}{d[17:20]}-{d[20:]}"
+            for d in (hex_digits[i : i + 32] for i in range(0, len(hex_digits), 32))
+        )
+    return _ids.pop()
 
 
 class RequestContextMiddleware:
