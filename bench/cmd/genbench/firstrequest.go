@@ -221,7 +221,10 @@ func measureFirstRequest(work string, env []string, c firstRequest) (firstSample
 	s.installed = time.Since(began)
 
 	cmd := inDir(project, c.start)
-	cmd.Env = append(slices.Clone(env), "HOST=127.0.0.1", "PORT="+strconv.Itoa(port))
+	// A new project's SQLite file does not exist yet: the app makes and migrates it at
+	// start, as `npm run migrate` or `alembic upgrade head` would beforehand (the timed
+	// path includes it). express-generator's skeleton ignores the variable.
+	cmd.Env = append(slices.Clone(env), "HOST=127.0.0.1", "PORT="+strconv.Itoa(port), "MIGRATE_ON_START=1")
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -33,7 +33,7 @@ describe('item validation', () => {
     assert.deepEqual(await pointersOf({ name: 'a', quantity: 1, tags: ['ok', '\u0000'] }), [
       '/tags/1',
     ]);
-    assert.deepEqual(await pointersOf({ name: '\u0000', quantity: -1 }), ['/quantity', '/name']);
+    assert.deepEqual(await pointersOf({ name: '\u0000', quantity: -1 }), ['/name', '/quantity']);
   });
 
   it('requires name and quantity', async () => {

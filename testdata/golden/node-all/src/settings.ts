@@ -130,9 +130,11 @@ const DATABASE_FORMS = 'sqlite:///relative/path or sqlite:////absolute/path';
 function readDatabase(env: Env): Database {
   const raw = read(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
   const path = raw.startsWith('sqlite:///') ? raw.slice('sqlite:///'.length) : '';
-  if (path === '' || path === '/' || path.endsWith('/') || /[?#\0]/.test(path)) {
+  const file = path !== '' && path !== '/' && !path.endsWith('/') && !path.startsWith(':memory:');
+  if (!file || /[?#\0]/.test(path)) {
+    // Never repeats the value, as for PostgreSQL (where it may hold a password).
     throw new SettingsError(
-      `DATABASE_URL=${JSON.stringify(raw)} is not valid: this project keeps items in SQLite; expected ${DATABASE_FORMS}`,
+      `DATABASE_URL is not valid: this project keeps items in a SQLite file; expected ${DATABASE_FORMS}`,
     );
   }
   return Object.freeze({ engine: 'sqlite', path });

@@ -85,8 +85,9 @@ function toFieldErrors(where: 'body' | 'query', errors: ErrorObject[]): FieldErr
       pointer += `/${pointerSegment(String(error.params.missingProperty))}`;
       message = 'is required';
     } else if (error.keyword === 'pattern') {
-      // The patterns say "not blank, and within the length limit, after trimming".
-      message = 'must not be blank and must fit its length limit after trimming';
+      // The patterns say "not blank, within the length limit after trimming, and no NUL"
+      // (PostgreSQL text cannot hold U+0000, so no engine takes it).
+      message = 'must not be blank or hold U+0000, and must fit its length limit after trimming';
     }
     // A query parameter is named, not pointed at.
     if (where === 'query') pointer = pointer.replace(/^\//, '');
@@ -111,37 +112,6 @@ function trimmed(input: ItemInput): ItemInput {
     quantity: input.quantity === 0 ? 0 : input.quantity, // -0 is 0
     tags: input.tags.map((tag) => tag.trim()),
   };
-}
-
-// A U+0000 (NUL) in a name or tag is refused in every engine: PostgreSQL text cannot hold
-// it, and the API answers the same whichever database is behind it.
-const NUL_MESSAGE = 'must not contain U+0000 (NUL)';
-
-function nulErrors(body: unknown): FieldError[] {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
-  const { name, tags } = body as { name?: unknown; tags?: unknown };
-  const errors: FieldError[] = [];
-  if (typeof name === 'string' && name.includes('\0')) {
-    errors.push({ in: 'body', pointer: '/name', message: NUL_MESSAGE });
-  }
-  if (Array.isArray(tags)) {
-    tags.forEach((tag, index) => {
-      if (typeof tag === 'string' && tag.includes('\0')) {
-        errors.push({ in: 'body', pointer: `/tags/${index}`, message: NUL_MESSAGE });
-      }
-    });
-  }
-  return errors;
-}
-
-/** `extra` errors added to a check's result, one per pointer (the check's own first). */
-function withErrors<T>(result: Checked<T>, extra: FieldError[]): Checked<T> {
-  if (extra.length === 0) return result;
-  const errors = result.ok ? [] : [...result.errors];
-  for (const error of extra) {
-    if (!errors.some((known) => known.pointer === error.pointer)) errors.push(error);
-  }
-  return { ok: false, errors };
 }
 
 function check<T>(validate: ValidateFunction, where: 'body' | 'query', value: unknown): Checked<T> {
@@ -182,8 +152,7 @@ export function compileValidators(document: OpenApiDocument): Validators {
   }
   return {
     itemInput(body) {
-      const nul = nulErrors(body); // before ajv fills in defaults
-      const result = withErrors(check<ItemInput>(item, 'body', body), nul); // tags defaults to []
+      const result = check<ItemInput>(item, 'body', body); // tags defaults to []
       return result.ok ? { ok: true, value: trimmed(result.value) } : result;
     },
     pagination(query) {

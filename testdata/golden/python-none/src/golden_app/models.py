@@ -31,8 +31,12 @@ MAX_QUANTITY = 1_000_000
 
 
 def trimmed_pattern(maximum: int) -> str:
-    """The JSON Schema pattern of a string of 1..maximum code points after trimming."""
-    return f"^[{_WS}]*(?:[^{_WS}]|[^{_WS}][\\s\\S]{{0,{maximum - 2}}}[^{_WS}])[{_WS}]*$"
+    """The JSON Schema pattern of a string of 1..maximum code points after trimming, with
+    no NUL (a literal U+0000 in the pattern, which every regular-expression engine reads)."""
+    return (
+        f"^[{_WS}]*(?:[^{_WS}\x00]|[^{_WS}\x00][^\x00]{{0,{maximum - 2}}}[^{_WS}\x00])"
+        f"[{_WS}]*$"
+    )
 
 
 def _trimmed(maximum: int) -> Callable[[str], str]:
