@@ -16,6 +16,7 @@ import (
 	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/generator/recommend"
 	"github.com/stackpick/stackpick/generator/steps"
+	"github.com/stackpick/stackpick/generator/verify"
 )
 
 type newOptions struct {
@@ -310,7 +311,12 @@ func writeNextSteps(w io.Writer, p *project.Project, done []string) error {
 	fmt.Fprintf(w, "  cd %s\n", shellQuote(p.Target))
 	runner := p.Steps()
 	var argvs [][]string
-	for _, step := range []string{steps.Install, steps.Test} {
+	todo := []string{steps.Install, steps.Test}
+	if verify.HasDatabase(p.Data.Database) {
+		// The app never changes the schema by itself: the table comes before the start.
+		todo = append(todo, steps.Migrate)
+	}
+	for _, step := range todo {
 		if step == steps.Install && installed {
 			continue
 		}

@@ -64,3 +64,40 @@ func TestInterruptedInstallSaysWhatHappenedAndWhatToRerun(t *testing.T) {
 		t.Error("a written file is gone")
 	}
 }
+
+// TestNextStepsMigrateBeforeTheStart: a project with a database is told to create its
+// table before it starts (the app never changes the schema by itself); a memory project
+// has nothing to migrate.
+func TestNextStepsMigrateBeforeTheStart(t *testing.T) {
+	for _, c := range []struct {
+		stack, database, migrate, start string
+	}{
+		{"node", "sqlite", "  npm run migrate\n", "  node src/server.ts\n"},
+		{"node", "postgres", "  npm run migrate\n", "  node src/server.ts\n"},
+		{"python", "sqlite", "  .venv/bin/alembic upgrade head\n", "  .venv/bin/python -m demo\n"},
+		{"node", "memory", "", "  node src/server.ts\n"},
+		{"python", "memory", "", "  .venv/bin/python -m demo\n"},
+	} {
+		t.Run(c.stack+"-"+c.database, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "demo")
+			code, out, errOut := runTest(t, "new", dir, "--yes", "--stack", c.stack, "--set", "database="+c.database)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			text := out.String()
+			start := strings.Index(text, c.start)
+			if start < 0 {
+				t.Fatalf("no start command %q in:\n%s", c.start, text)
+			}
+			if c.migrate == "" {
+				if strings.Contains(text, "migrate") || strings.Contains(text, "alembic") {
+					t.Errorf("a memory project is told to migrate:\n%s", text)
+				}
+				return
+			}
+			if m := strings.Index(text, c.migrate); m < 0 || m > start {
+				t.Errorf("want %q before %q in:\n%s", c.migrate, c.start, text)
+			}
+		})
+	}
+}
