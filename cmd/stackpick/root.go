@@ -13,6 +13,7 @@ import (
 	"github.com/stackpick/stackpick/cmd/internal/iostreams"
 	"github.com/stackpick/stackpick/cmd/internal/prompt"
 	"github.com/stackpick/stackpick/generator/catalog"
+	"github.com/stackpick/stackpick/generator/project"
 	"github.com/stackpick/stackpick/templates"
 )
 
@@ -120,7 +121,7 @@ an error, never a hanging prompt.
 	root.SetOut(e.io.Out)
 	root.SetErr(e.io.ErrOut)
 	root.SetIn(e.io.In)
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(flagError(e))
 	root.AddCommand(
 		newNewCmd(e),
 		newRecommendCmd(e),
@@ -134,9 +135,26 @@ an error, never a hanging prompt.
 		newVersionCmd(e),
 	)
 	for _, c := range root.Commands() {
-		c.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &usageError{err} })
+		c.SetFlagErrorFunc(flagError(e))
 	}
 	return root
+}
+
+// flagError makes a flag error a usage error. An answer key tried as a flag
+// (--database postgres) gets the way to give it: --set database=VALUE.
+func flagError(e *env) func(*cobra.Command, error) error {
+	return func(c *cobra.Command, err error) error {
+		name, unknown := strings.CutPrefix(err.Error(), "unknown flag: --")
+		if unknown && c.Flags().Lookup("set") != nil {
+			key := strings.ReplaceAll(name, "-", "_")
+			if cat, cerr := e.catalog(); cerr == nil {
+				if _, ok := project.SchemaFor(cat, "").Lookup(key); ok {
+					err = fmt.Errorf("%w (an answer: give it as --set %s=VALUE)", err, key)
+				}
+			}
+		}
+		return &usageError{err}
+	}
 }
 
 // argsUsage wraps a cobra argument validator so a wrong argument count is a usage error.
