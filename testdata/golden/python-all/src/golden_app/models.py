@@ -33,10 +33,7 @@ MAX_QUANTITY = 1_000_000
 def trimmed_pattern(maximum: int) -> str:
     """The JSON Schema pattern of a string of 1..maximum code points after trimming, with
     no NUL (a literal U+0000 in the pattern, which every regular-expression engine reads)."""
-    return (
-        f"^[{_WS}]*(?:[^{_WS}\x00]|[^{_WS}\x00][^\x00]{{0,{maximum - 2}}}[^{_WS}\x00])"
-        f"[{_WS}]*$"
-    )
+    return f"^[{_WS}]*(?:[^{_WS}\x00]|[^{_WS}\x00][^\x00]{{0,{maximum - 2}}}[^{_WS}\x00])[{_WS}]*$"
 
 
 def _trimmed(maximum: int) -> Callable[[str], str]:
