@@ -489,7 +489,7 @@ func TestSpinnerOnATerminal(t *testing.T) {
 	s := startSession(t, t.TempDir(), "new", "spin", "--yes", "--stack", "node", "--install")
 	s.expect("install (")
 	s.expect("s)")
-	s.expect("install  ok")
+	s.expect("install     ok")
 	if code := s.wait(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}

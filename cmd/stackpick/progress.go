@@ -48,6 +48,10 @@ func (p *progress) start(name string) {
 	}()
 }
 
+// stepNameWidth fits the longest step name (verify's "conformance" and "persistence"),
+// so that the marks and times line up in one column.
+const stepNameWidth = 11
+
 // end stops the spinner and prints the step's result line.
 func (p *progress) end(name string, ok bool, seconds float64, detail string) {
 	p.mu.Lock()
@@ -61,7 +65,7 @@ func (p *progress) end(name string, ok bool, seconds float64, detail string) {
 	if !ok {
 		mark = "FAILED"
 	}
-	line := fmt.Sprintf("%-8s %-6s %6.1fs", name, mark, seconds)
+	line := fmt.Sprintf("%-*s %-6s %6.1fs", stepNameWidth, name, mark, seconds)
 	if detail != "" {
 		line += "  " + detail
 	}

@@ -49,6 +49,12 @@ export function isItemId(id: string): boolean {
   return ID.test(id);
 }
 
+/** A new item from a request's input: a fresh id, created and updated now. */
+export function newItem({ name, quantity, tags }: ItemInput): Item {
+  const now = new Date().toISOString();
+  return { id: randomUUID(), name, quantity, tags: [...tags], created_at: now, updated_at: now };
+}
+
 function copy(item: Item): Item {
   return { ...item, tags: [...item.tags] };
 }
@@ -66,16 +72,8 @@ export class MemoryStore implements ItemStore {
     return item ? copy(item) : undefined;
   }
 
-  async create({ name, quantity, tags }: ItemInput) {
-    const now = new Date().toISOString();
-    const item: Item = {
-      id: randomUUID(),
-      name,
-      quantity,
-      tags: [...tags],
-      created_at: now,
-      updated_at: now,
-    };
+  async create(input: ItemInput) {
+    const item = newItem(input);
     this.#items.set(item.id, item);
     return copy(item);
   }

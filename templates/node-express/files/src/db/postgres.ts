@@ -1,8 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
-import { DatabaseUnavailable, type Item, type ItemInput, type ItemStore } from '../store.ts';
+import {
+  DatabaseUnavailable,
+  type Item,
+  type ItemInput,
+  type ItemStore,
+  newItem,
+} from '../store.ts';
 
 // Items in PostgreSQL through node-postgres (pg): one pool per process, named statements
 // (prepared once per connection, then reused), and a 2 s connect timeout so that a request
@@ -107,17 +112,10 @@ export class PostgresStore implements ItemStore {
     return rows[0] ? toItem(rows[0]) : undefined;
   }
 
-  async create({ name, quantity, tags }: ItemInput) {
-    const now = new Date().toISOString();
-    const item: Item = {
-      id: randomUUID(),
-      name,
-      quantity,
-      tags: [...tags],
-      created_at: now,
-      updated_at: now,
-    };
-    await this.#query(SQL.create, [item.id, name, quantity, JSON.stringify(tags), now]);
+  async create(input: ItemInput) {
+    const item = newItem(input);
+    const { id, name, quantity, tags, created_at } = item;
+    await this.#query(SQL.create, [id, name, quantity, JSON.stringify(tags), created_at]);
     return item;
   }
 

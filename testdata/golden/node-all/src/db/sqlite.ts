@@ -1,9 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
-import { DatabaseUnavailable, type Item, type ItemInput, type ItemStore } from '../store.ts';
+import {
+  DatabaseUnavailable,
+  type Item,
+  type ItemInput,
+  type ItemStore,
+  newItem,
+} from '../store.ts';
 
 // Items in a SQLite file through Node.js's built-in node:sqlite: nothing to download or
 // compile at install. node:sqlite is synchronous, so each query runs on the event loop;
@@ -153,17 +158,12 @@ export class SqliteStore implements ItemStore {
     return row ? toItem(row) : undefined;
   }
 
-  async create({ name, quantity, tags }: ItemInput) {
-    const now = new Date().toISOString();
-    const item: Item = {
-      id: randomUUID(),
-      name,
-      quantity,
-      tags: [...tags],
-      created_at: now,
-      updated_at: now,
-    };
-    this.#use('create', (s) => s.run(item.id, name, quantity, JSON.stringify(tags), now, now));
+  async create(input: ItemInput) {
+    const item = newItem(input);
+    const { id, name, quantity, tags, created_at, updated_at } = item;
+    this.#use('create', (s) =>
+      s.run(id, name, quantity, JSON.stringify(tags), created_at, updated_at),
+    );
     return item;
   }
 
