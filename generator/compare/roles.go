@@ -17,6 +17,7 @@ const (
 	roleServer     = "HTTP server and shutdown"
 	roleSettings   = "settings"
 	roleStorage    = "storage"
+	roleMigrations = "migrations"
 	roleValidation = "validation"
 	roleProblems   = "errors (problem details)"
 	roleLogging    = "logging"
@@ -40,7 +41,7 @@ const (
 // roleOrder is the order of the roles in reports; test roles come after the source
 // roles they test, other roles (unknown file names) last.
 var roleOrder = []string{
-	roleEntry, roleApp, roleServer, roleSettings, roleStorage, roleValidation, roleProblems,
+	roleEntry, roleApp, roleServer, roleSettings, roleStorage, roleMigrations, roleValidation, roleProblems,
 	roleLogging, roleMiddleware, roleRoutes, roleWebSocket, rolePackage,
 	roleTestHelp, testsPrefix,
 	roleManifest, roleLock, roleLint, roleDocker, roleDockerIgn, roleCI, roleGitIgnore, roleReadme, roleRecord,
@@ -53,6 +54,8 @@ var sourceStems = map[string]string{
 	"server": roleServer, "http-server": roleServer, "shutdown": roleServer, "lifecycle": roleServer,
 	"settings": roleSettings, "config": roleSettings,
 	"store": roleStorage, "storage": roleStorage, "db": roleStorage, "repository": roleStorage,
+	"sql_storage": roleStorage, "database": roleStorage,
+	"migrations": roleMigrations, "migrate": roleMigrations,
 	"validation": roleValidation, "models": roleValidation, "schemas": roleValidation,
 	"problems": roleProblems, "errors": roleProblems, "exceptions": roleProblems,
 	"logger": roleLogging, "logs": roleLogging, "logging": roleLogging,
@@ -103,6 +106,10 @@ func classify(p, entry string) string {
 		return roleLint
 	}
 	if !sourceExts[ext] {
+		// A migration tool's configuration and templates (alembic.ini, script.py.mako).
+		if base == "alembic.ini" || inFolder(dir, "migrations") {
+			return roleMigrations
+		}
 		return "other: " + base
 	}
 	if isTest(p) {
@@ -122,12 +129,26 @@ func classify(p, entry string) string {
 	if r := sourceStems[stem]; r != "" && !(r == rolePackage && dir == ".") {
 		return r
 	}
-	for _, seg := range strings.Split(dir, "/") {
-		if r := sourceStems[seg]; r == roleMiddleware || r == roleRoutes {
+	// A folder of middleware, routes, migrations or stores (src/db/) gives its files its
+	// role; the innermost such folder wins (src/pkg/migrations/versions/0001_items.py).
+	segs := strings.Split(dir, "/")
+	for i := len(segs) - 1; i >= 0; i-- {
+		switch r := sourceStems[segs[i]]; r {
+		case roleMiddleware, roleRoutes, roleMigrations, roleStorage:
 			return r
 		}
 	}
 	return "other: " + stem
+}
+
+// inFolder says whether dir is the folder name or lies under one of that name.
+func inFolder(dir, name string) bool {
+	for _, seg := range strings.Split(dir, "/") {
+		if seg == name {
+			return true
+		}
+	}
+	return false
 }
 
 // isTest says whether a path is a test or test helper: in a test folder, or named so.

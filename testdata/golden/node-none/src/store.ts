@@ -42,8 +42,11 @@ export class DatabaseUnavailable extends Error {
   }
 }
 
-/** The id form the server makes (lower-case UUID): any other id is unknown without a query. */
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/**
+ * The id form the server makes (a lower-case UUID v4, the document's id pattern): any other
+ * id is unknown without a query, as in every stack.
+ */
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 export function isItemId(id: string): boolean {
   return ID.test(id);
