@@ -1,6 +1,7 @@
 """The database for real (a SQLite file per test): items survive a restart,
 the migrations go down and up, an outage is a 503 problem and /readyz follows it."""
 
+import asyncio
 import json
 import os
 import signal
@@ -11,16 +12,19 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from golden_app.app import create_app
-from golden_app.database import migrate, migrate_down
+from golden_app.database import POOL_SIZE, Database, migrate, migrate_down
 from golden_app.settings import Settings
+from golden_app.sql_storage import SqlItemStore, items
+from golden_app.storage import StorageUnavailable
 
 Start = Callable[..., tuple[subprocess.Popen[str], int]]
 PACKAGE = "golden_app"
@@ -69,7 +73,7 @@ def test_two_apps_on_one_database_serve_the_same_items(settings: Settings) -> No
         assert one.get(f"/v1/items/{created['id']}").json() == replaced.json()
 
 
-def test_a_list_is_two_statements_whatever_the_page(app: Any, client: TestClient) -> None:
+def test_a_list_is_one_statement_whatever_the_page(app: Any, client: TestClient) -> None:
     for i in range(30):
         assert client.post("/v1/items", json={"name": f"n{i}", "quantity": i}).status_code == 201
     statements: list[str] = []
@@ -81,7 +85,16 @@ def test_a_list_is_two_statements_whatever_the_page(app: Any, client: TestClient
     body = client.get("/v1/items", params={"limit": "25", "offset": "3"}).json()
     assert [item["name"] for item in body["items"]] == [f"n{i}" for i in range(3, 28)]
     assert body["total"] == 30
-    assert len(statements) == 2, statements  # COUNT(*), then one SELECT ... LIMIT ... OFFSET
+    assert len(statements) == 1, statements  # SELECT ..., (SELECT count(*)) ... LIMIT ... OFFSET
+    # Past the end the page has no row to carry the total: a COUNT(*) follows.
+    statements.clear()
+    assert client.get("/v1/items", params={"offset": "30"}).json() == {
+        "items": [],
+        "total": 30,
+        "limit": 20,
+        "offset": 30,
+    }
+    assert len(statements) == 2, statements
 
 
 def test_timestamps_read_back_to_the_millisecond(client: TestClient) -> None:
@@ -89,6 +102,58 @@ def test_timestamps_read_back_to_the_millisecond(client: TestClient) -> None:
     # Nothing is cached: the GET reads every value back from the database.
     assert client.get(f"/v1/items/{created['id']}").json() == created
     assert created["created_at"].endswith("Z") and len(created["created_at"]) == 24
+
+
+def test_a_replace_never_dates_updated_at_before_created_at(app: Any, client: TestClient) -> None:
+    created = client.post("/v1/items", json=ITEM).json()
+    ahead = datetime(2999, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+
+    async def created_later_than_now() -> None:  # as after the clock went back
+        async with app.state.database.engine.connect() as conn:
+            await conn.execute(
+                update(items).where(items.c.id == created["id"]).values(created_at=ahead)
+            )
+
+    assert client.portal is not None
+    client.portal.call(created_later_than_now)
+    replaced = client.put(f"/v1/items/{created['id']}", json={"name": "nut", "quantity": 1})
+    assert replaced.status_code == 200
+    body = replaced.json()
+    assert body["created_at"] == body["updated_at"] == "2999-01-02T03:04:05.678Z"
+    assert client.get(f"/v1/items/{created['id']}").json() == body
+
+
+def test_requests_wait_for_a_connection_in_turn_and_not_for_ever(database_url: str) -> None:
+    async def scenario() -> None:
+        database = Database(database_url)
+        try:
+            holders = [
+                SqlItemStore(database.engine, database.checkouts, 1) for _ in range(POOL_SIZE)
+            ]
+            for store in holders:  # each keeps its connection until closed
+                assert await store.page(limit=1, offset=0) == ([], 0)
+            with pytest.raises(StorageUnavailable):  # the pool is taken: a 503 in time
+                await SqlItemStore(database.engine, database.checkouts, 0.1).page(limit=1, offset=0)
+            served: list[int] = []
+
+            async def waiter(n: int) -> None:
+                store = SqlItemStore(database.engine, database.checkouts, 5)
+                await store.page(limit=1, offset=0)
+                served.append(n)
+                await store.close()
+
+            waiters = [asyncio.create_task(waiter(n)) for n in range(3)]
+            await asyncio.sleep(0.05)
+            assert served == []
+            await holders.pop().close()  # one connection, taken in turn
+            await asyncio.wait_for(asyncio.gather(*waiters), 5)
+            assert served == [0, 1, 2]
+            for store in holders:
+                await store.close()
+        finally:
+            await database.close()
+
+    asyncio.run(scenario())
 
 
 def _assert_unavailable(client: TestClient) -> None:

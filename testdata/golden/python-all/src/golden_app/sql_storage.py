@@ -1,9 +1,9 @@
-"""Items in the database (SQLAlchemy Core over an async session), with the interface of
-the in-memory ItemStore. Every method is one statement or two, never one per item; any
-failure of the driver or the pool is raised as StorageUnavailable (a 503)."""
+"""Items in the database (SQLAlchemy Core on an autocommit connection), with the interface
+of the in-memory ItemStore. Every method is one statement (a list whose page is empty, two),
+never one per item, and every statement is atomic on its own, so no transaction is held
+across awaits; any failure of the driver or the pool is raised as StorageUnavailable (a 503)."""
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +21,8 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    bindparam,
+    case,
     delete,
     func,
     insert,
@@ -29,7 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from .models import Item, ItemIn
 from .storage import StorageUnavailable, utc_now
@@ -84,6 +86,30 @@ _COLUMNS = (
 )
 
 
+# The statements, built once: SQLAlchemy then finds each one's compiled form in its cache
+# (and asyncpg its prepared statement) without building the expression per request.
+_COUNT = select(func.count()).select_from(items)
+# A page and the total in one statement (one snapshot): the uncorrelated subquery runs once.
+_PAGE = (
+    select(*_COLUMNS, _COUNT.scalar_subquery().label("total"))
+    .order_by(items.c.seq)
+    .limit(bindparam("limit", type_=Integer))
+    .offset(bindparam("offset", type_=BigInteger))
+)
+_GET = select(*_COLUMNS).where(items.c.id == bindparam("item_id"))
+_INSERT = insert(items)
+_NOW = bindparam("now", type_=UtcTimestamp())
+# The new fields come from the parameters; updated_at is never before created_at (the
+# clock may have gone back), decided in the same statement.
+_REPLACE = (
+    update(items)
+    .where(items.c.id == bindparam("item_id"))
+    .values(updated_at=case((items.c.created_at > _NOW, items.c.created_at), else_=_NOW))
+    .returning(items.c.created_at, items.c.updated_at)
+)
+_DELETE = delete(items).where(items.c.id == bindparam("item_id"))
+
+
 def _item(row: Any) -> Item:
     return Item(
         id=row.id,
@@ -113,29 +139,55 @@ async def _database_work() -> AsyncIterator[None]:
 
 
 class SqlItemStore:
-    """The items of one request's session. `write_lock`, when given, lets one write
-    transaction of the process run at a time (SQLite: a writer that finds another one
-    busy would otherwise sleep and retry, which shows as long tail latencies)."""
+    """The items of one request. It takes a pooled connection at its first statement (a
+    request answered before any database work never needs one) and gives it back on
+    close(). The engine is in autocommit mode: each statement commits on its own, so a
+    write holds SQLite's write lock, or PostgreSQL's row locks, only while it runs, and no
+    BEGIN or COMMIT round trip is spent.
 
-    def __init__(self, session: AsyncSession, write_lock: asyncio.Lock | None = None) -> None:
-        self._session = session
-        self._write_lock = write_lock
+    `checkouts` (as many as the pool has connections) queues the requests waiting for a
+    connection first come, first served, at most `wait_seconds` each: the pool's own queue
+    lets a newcomer take a connection that was handed to a waiter, which sends that
+    waiter to the back of the line (long tail latencies under load)."""
 
-    def _writing(self) -> contextlib.AbstractAsyncContextManager[object]:
-        return self._write_lock if self._write_lock is not None else contextlib.nullcontext()
+    def __init__(
+        self, engine: AsyncEngine, checkouts: asyncio.Semaphore, wait_seconds: float
+    ) -> None:
+        self._engine = engine
+        self._checkouts = checkouts
+        self._wait_seconds = wait_seconds
+        self._conn: AsyncConnection | None = None
+
+    async def _connection(self) -> AsyncConnection:
+        if self._conn is None:
+            async with asyncio.timeout(self._wait_seconds):
+                await self._checkouts.acquire()
+            try:
+                self._conn = await self._engine.connect()
+            except BaseException:
+                self._checkouts.release()
+                raise
+        return self._conn
+
+    async def close(self) -> None:
+        """Give the connection back to the pool (nothing to do when none was taken)."""
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                async with _database_work():
+                    await conn.close()
+            finally:
+                self._checkouts.release()
 
     async def page(self, *, limit: int, offset: int) -> tuple[list[Item], int]:
-        """One page in insertion order and the total: two statements whatever the page."""
+        """One page in insertion order and the total: one statement, and a count alone
+        when the page is empty."""
         async with _database_work():
-            total = (
-                await self._session.execute(select(func.count()).select_from(items))
-            ).scalar_one()
-            if offset >= total:  # nothing to read (and no offset past a 64-bit bound)
-                return [], total
-            rows = await self._session.execute(
-                select(*_COLUMNS).order_by(items.c.seq).limit(limit).offset(offset)
-            )
-            return [_item(row) for row in rows], total
+            conn = await self._connection()
+            rows = (await conn.execute(_PAGE, {"limit": limit, "offset": offset})).all()
+            if rows:
+                return [_item(row) for row in rows], rows[0].total
+            return [], (await conn.execute(_COUNT)).scalar_one()
 
     async def create(self, data: ItemIn) -> Item:
         now = utc_now()
@@ -147,53 +199,41 @@ class SqlItemStore:
             created_at=now,
             updated_at=now,
         )
-        async with _database_work(), self._writing():
-            await self._session.execute(
-                insert(items).values(
-                    id=item.id,
-                    name=item.name,
-                    quantity=item.quantity,
-                    tags=list(item.tags),
-                    created_at=now,
-                    updated_at=now,
-                )
+        async with _database_work():
+            conn = await self._connection()
+            await conn.execute(
+                _INSERT,
+                {
+                    "id": item.id,
+                    "name": item.name,
+                    "quantity": item.quantity,
+                    "tags": list(item.tags),
+                    "created_at": now,
+                    "updated_at": now,
+                },
             )
-            await self._session.commit()
         return item
 
     async def get(self, item_id: str) -> Item | None:
         async with _database_work():
-            row = (
-                await self._session.execute(select(*_COLUMNS).where(items.c.id == item_id))
-            ).first()
+            conn = await self._connection()
+            row = (await conn.execute(_GET, {"item_id": item_id})).first()
         return None if row is None else _item(row)
 
     async def replace(self, item_id: str, data: ItemIn) -> Item | None:
         """Replace the fields, keeping seq, id and created_at; None when unknown."""
-        now = utc_now()
         values = {"name": data.name, "quantity": data.quantity, "tags": list(data.tags)}
-        async with _database_work(), self._writing():
-            created_at = (
-                await self._session.execute(
-                    update(items)
-                    .where(items.c.id == item_id)
-                    .values(**values, updated_at=now)
-                    .returning(items.c.created_at)
-                )
-            ).scalar_one_or_none()
-            if created_at is None:
-                await self._session.rollback()
-                return None
-            if created_at > now:  # the clock went back: never updated before created
-                now = created_at
-                await self._session.execute(
-                    update(items).where(items.c.id == item_id).values(updated_at=now)
-                )
-            await self._session.commit()
-        return Item(id=item_id, **values, created_at=created_at, updated_at=now)
+        async with _database_work():
+            conn = await self._connection()
+            row = (
+                await conn.execute(_REPLACE, {**values, "item_id": item_id, "now": utc_now()})
+            ).first()
+        if row is None:
+            return None
+        return Item(id=item_id, **values, created_at=row.created_at, updated_at=row.updated_at)
 
     async def delete(self, item_id: str) -> bool:
-        async with _database_work(), self._writing():
-            result = await self._session.execute(delete(items).where(items.c.id == item_id))
-            await self._session.commit()
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        async with _database_work():
+            conn = await self._connection()
+            result = await conn.execute(_DELETE, {"item_id": item_id})
+        return bool(result.rowcount)

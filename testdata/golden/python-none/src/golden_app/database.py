@@ -1,4 +1,4 @@
-"""The database: DATABASE_URL's forms, the pooled async engine, one session per request,
+"""The database: DATABASE_URL's forms, the pooled async engine, one store per request,
 the readiness query and the migrations (Alembic, in-process)."""
 
 import asyncio
@@ -13,12 +13,15 @@ from alembic.config import Config
 from fastapi import Depends, Request
 from sqlalchemy import event, select
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from .sql_storage import SqlItemStore, is_missing_table, items
 from .storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
+
+# Connections the pool keeps at most.
+POOL_SIZE = 10
 
 # How long a write waits for another connection's write to finish before it fails.
 BUSY_TIMEOUT_MS = 2000
@@ -45,7 +48,16 @@ def create_engine(database_url: str) -> AsyncEngine:
     # fails later, like any outage (503s, /readyz unavailable).
     with contextlib.suppress(OSError):
         Path(url.database or "").parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, pool_timeout=POOL_TIMEOUT_SECONDS)
+    # Autocommit: every statement of the store is atomic on its own (see SqlItemStore),
+    # so a write holds the file's write lock only while it runs, never across the
+    # await that hands its result back to the event loop.
+    engine = create_async_engine(
+        url,
+        pool_size=POOL_SIZE,
+        max_overflow=0,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        isolation_level="AUTOCOMMIT",
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _configure(dbapi_connection: object, _record: object) -> None:
@@ -64,13 +76,12 @@ def create_engine(database_url: str) -> AsyncEngine:
 
 
 class Database:
-    """The engine and the session factory of one process."""
+    """The engine of one process, and the queue of the requests waiting for one of its
+    connections (see SqlItemStore)."""
 
     def __init__(self, database_url: str) -> None:
         self.engine = create_engine(database_url)
-        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        # SQLite takes one writer at a time: the process queues its own (see SqlItemStore).
-        self.write_lock: asyncio.Lock | None = asyncio.Lock()
+        self.checkouts = asyncio.Semaphore(POOL_SIZE)
         self._available = True
 
     async def ready(self) -> bool:
@@ -108,19 +119,22 @@ class Database:
 
 
 async def item_store(request: Request) -> AsyncIterator[SqlItemStore]:
-    """The items of one request, through a session of its own (closed when the handler
-    returns, which gives its connection back to the pool)."""
+    """The items of one request (its connection, if it took one, goes back to the pool
+    when the handler returns)."""
     database: Database = request.app.state.database
-    async with database.sessions() as session:
-        try:
-            yield SqlItemStore(session, database.write_lock)
-        except StorageUnavailable as exc:
-            database.unavailable(exc.__cause__ or exc)
-            raise
+    store = SqlItemStore(database.engine, database.checkouts, POOL_TIMEOUT_SECONDS)
+    try:
+        yield store
+        await store.close()  # here, so that a failure to give it back counts as an outage
+    except StorageUnavailable as exc:
+        database.unavailable(exc.__cause__ or exc)
+        raise
+    finally:
+        await store.close()  # after any other failure (nothing to do once closed)
     database.available()
 
 
-# The route parameter of the item routes: a store bound to the request's session.
+# The route parameter of the item routes: the request's store.
 Store = Annotated[SqlItemStore, Depends(item_store, scope="function")]
 
 
