@@ -4,11 +4,13 @@ import { readBody } from './middleware/body.ts';
 import { cors } from './middleware/cors.ts';
 import { requestLog } from './middleware/request-log.ts';
 import { responseHeaders } from './middleware/security.ts';
+import { addOpenApiRoute, loadOpenApi } from './openapi.ts';
 import { errorHandler, notFound } from './problems.ts';
 import { addHealthRoutes } from './routes/health.ts';
 import { addItemRoutes } from './routes/items.ts';
 import { loadSettings, type Settings } from './settings.ts';
 import { type ItemStore, MemoryStore } from './store.ts';
+import { compileValidators } from './validation.ts';
 
 /** Shared with the server: set `draining` to turn /readyz to 503. */
 export interface Lifecycle {
@@ -33,6 +35,13 @@ export function createApp({
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  // Exact routing: /livez/, /v1/items/ and /V1/ITEMS are unknown paths (404).
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
+  // The contract's document: served at /openapi.json, and the source of the request
+  // schemas (compiled once, here).
+  const openApi = loadOpenApi();
+  const validators = compileValidators(openApi.document);
 
   // The work every request needs, in this order, as one layer: Express walks its layers
   // from the top on each request, and each one costs a router step. Routes sit on the app
@@ -47,8 +56,9 @@ export function createApp({
     if (answerCors?.(req, res)) return; // a preflight, answered
     readRawBody(req, res, next);
   });
-  addHealthRoutes(app, { lifecycle });
-  addItemRoutes(app, { store });
+  addHealthRoutes(app, { lifecycle, store });
+  addOpenApiRoute(app, openApi);
+  addItemRoutes(app, { store, validators });
   app.use(notFound);
   app.use(errorHandler({ logger, bodyLimitBytes: settings.bodyLimitBytes }));
   return app;

@@ -1,3 +1,5 @@
+import { errorText } from './db/migrations.ts';
+import { migrate, notReadyReason, openStore } from './db/open.ts';
 import { createHttpServer } from './http-server.ts';
 import { createLogger, exitOnCrash } from './logger.ts';
 import {
@@ -8,7 +10,6 @@ import {
   withEnvFile,
 } from './settings.ts';
 import { createShutdown } from './shutdown.ts';
-import { MemoryStore } from './store.ts';
 
 let settings: Settings;
 try {
@@ -23,9 +24,22 @@ try {
 const logger = createLogger({ level: settings.logLevel });
 exitOnCrash(logger);
 const lifecycle = { draining: false };
+if (settings.migrateOnStart) {
+  // Before anything listens: a failure stops the start.
+  try {
+    const names = await migrate(settings.database, logger, 'up');
+    logger.info({ migrations: names }, names.length === 0 ? 'nothing to migrate' : 'migrated up');
+  } catch (err) {
+    process.stderr.write(`error: MIGRATE_ON_START: migrating up failed: ${errorText(err)}\n`);
+    process.exit(1);
+  }
+}
+// The store connects on first use: the app listens even while the database is down, and
+// /readyz tells when it can serve.
+const store = openStore(settings.database, logger);
 const { server } = createHttpServer({
   settings,
-  store: new MemoryStore(),
+  store,
   logger,
   lifecycle,
 });
@@ -40,6 +54,11 @@ server.listen(settings.port, settings.host, () => {
   if (address !== null && typeof address === 'object') {
     logger.info({ host: address.address, port: address.port }, 'listening');
   }
+  // One look at the database, so that the log says at once what is missing.
+  store.check().then(
+    () => logger.info('database ready'),
+    (err: unknown) => logger.warn({ err }, notReadyReason(err)),
+  );
 });
 
 const shutdown = createShutdown({
@@ -61,6 +80,11 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     }
     stopping = true;
     const code = await shutdown(signal);
+    // Close the database connections (at most a second: nothing must hold the exit).
+    await Promise.race([
+      store.close().catch(() => {}),
+      new Promise((resolve) => setTimeout(resolve, 1000).unref()),
+    ]);
     logger.info({ exit_code: code }, 'stopped');
     process.exit(code);
   });

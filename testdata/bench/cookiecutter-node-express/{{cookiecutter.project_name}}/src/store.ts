@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
-// The single place that holds items. Swap MemoryStore for a database-backed ItemStore;
-// nothing else in the app knows how items are stored.
+// What the app knows about storage: the ItemStore interface. The request handlers see
+// only this; MemoryStore (here) and the database stores (src/db/) implement it.
 
 export interface Item {
   id: string;
@@ -25,6 +25,37 @@ export interface ItemStore {
   create(input: ItemInput): Promise<Item>;
   replace(id: string, input: ItemInput): Promise<Item | undefined>;
   delete(id: string): Promise<boolean>;
+  /** Resolves when a one-row query on items succeeds (for /readyz); rejects otherwise. */
+  check(): Promise<void>;
+  /** Releases connections; the store is not used afterwards. */
+  close(): Promise<void>;
+}
+
+/**
+ * The database could not answer: unreachable, not migrated, or failing in the driver.
+ * Requests get a 503 problem; `cause` (driver text) goes to the log only.
+ */
+export class DatabaseUnavailable extends Error {
+  override name = 'DatabaseUnavailable';
+  constructor(cause: unknown) {
+    super('the database is unavailable', { cause });
+  }
+}
+
+/**
+ * The id form the server makes (a lower-case UUID v4, the document's id pattern): any other
+ * id is unknown without a query, as in every stack.
+ */
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export function isItemId(id: string): boolean {
+  return ID.test(id);
+}
+
+/** A new item from a request's input: a fresh id, created and updated now. */
+export function newItem({ name, quantity, tags }: ItemInput): Item {
+  const now = new Date().toISOString();
+  return { id: randomUUID(), name, quantity, tags: [...tags], created_at: now, updated_at: now };
 }
 
 function copy(item: Item): Item {
@@ -44,16 +75,8 @@ export class MemoryStore implements ItemStore {
     return item ? copy(item) : undefined;
   }
 
-  async create({ name, quantity, tags }: ItemInput) {
-    const now = new Date().toISOString();
-    const item: Item = {
-      id: randomUUID(),
-      name,
-      quantity,
-      tags: [...tags],
-      created_at: now,
-      updated_at: now,
-    };
+  async create(input: ItemInput) {
+    const item = newItem(input);
     this.#items.set(item.id, item);
     return copy(item);
   }
@@ -76,4 +99,8 @@ export class MemoryStore implements ItemStore {
   async delete(id: string) {
     return this.#items.delete(id);
   }
+
+  async check() {}
+
+  async close() {}
 }

@@ -1,23 +1,68 @@
-// Hand-written validation: no coercion, every problem reported with a JSON pointer.
+// Request validation driven by the contract's OpenAPI document: the body and query schemas
+// are compiled from docs/openapi.json once, at start, by ajv (JSON Schema 2020-12, the
+// dialect of OpenAPI 3.1). Nothing is coerced; every problem is reported with a pointer.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { OpenApiDocument } from './openapi.ts';
 import type { FieldError } from './problems.ts';
 import type { ItemInput } from './store.ts';
-
-const ITEM_KEYS = new Set(['name', 'quantity', 'tags']);
-const NAME_MAX = 100;
-const QUANTITY_MAX = 1_000_000;
-const TAGS_MAX = 10;
-const TAG_MAX = 32;
-const LIMIT_MAX = 100;
-const DECIMAL = /^[0-9]+$/;
 
 /** A checked value, or the list of what is wrong with it. */
 export type Checked<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
-/** Length in Unicode code points, not UTF-16 units. */
-function codePoints(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
+/** The checks of the items routes, compiled from the document. */
+export interface Validators {
+  itemInput(body: unknown): Checked<ItemInput>;
+  pagination(query: Record<string, unknown>): Checked<{ limit: number; offset: number }>;
+}
+
+/** Follows a local `$ref` ("#/components/...") to what it names. */
+function follow(document: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/'))
+    throw new Error(`openapi.json: only local $refs are supported: ${ref}`);
+  let node = document;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) {
+      throw new Error(`openapi.json: ${ref} names nothing`);
+    }
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** A copy of `node` with every local `$ref` replaced by what it names (the schemas are trees). */
+function inline(document: unknown, node: unknown, depth = 0): unknown {
+  if (depth > 64) throw new Error('openapi.json: $refs nest too deep (a cycle?)');
+  if (Array.isArray(node)) return node.map((entry) => inline(document, entry, depth + 1));
+  if (typeof node !== 'object' || node === null) return node;
+  const { $ref, ...rest } = node as Record<string, unknown>;
+  if (typeof $ref === 'string') return inline(document, follow(document, $ref), depth + 1);
+  return Object.fromEntries(
+    Object.entries(rest).map(([key, value]) => [key, inline(document, value, depth + 1)]),
+  );
+}
+
+/** The JSON schema of an operation's application/json request body. */
+function bodySchema(document: OpenApiDocument, path: string, method: string): object {
+  const operation = inline(document, document.paths[path]?.[method]) as {
+    requestBody?: { content?: Record<string, { schema?: object }> };
+  };
+  const schema = operation?.requestBody?.content?.['application/json']?.schema;
+  if (!schema) throw new Error(`openapi.json: ${method.toUpperCase()} ${path} has no JSON body`);
+  return schema;
+}
+
+/** One object schema for an operation's query parameters (each optional, as declared). */
+function querySchema(document: OpenApiDocument, path: string, method: string): object {
+  const operation = inline(document, document.paths[path]?.[method]) as {
+    parameters?: { name: string; in: string; required?: boolean; schema: object }[];
+  };
+  const parameters = (operation?.parameters ?? []).filter((p) => p.in === 'query');
+  return {
+    type: 'object',
+    properties: Object.fromEntries(parameters.map((p) => [p.name, p.schema])),
+    required: parameters.filter((p) => p.required).map((p) => p.name),
+  };
 }
 
 /** RFC 6901 escaping of one pointer segment. */
@@ -25,105 +70,98 @@ function pointerSegment(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function bodyError(pointer: string, message: string): FieldError {
-  return { in: 'body', pointer, message };
-}
-
-function checkText(
-  value: unknown,
-  pointer: string,
-  label: string,
-  max: number,
-  errors: FieldError[],
-): string {
-  if (typeof value !== 'string') {
-    errors.push(bodyError(pointer, `${label} must be a string`));
-    return '';
-  }
-  const text = value.trim();
-  const length = codePoints(text);
-  if (length < 1 || length > max) {
-    errors.push(bodyError(pointer, `${label} must be 1 to ${max} characters after trimming`));
-  }
-  return text;
-}
-
-/** Validates a create/replace body: exactly {name, quantity, tags?}. */
-export function validateItemInput(body: unknown): Checked<ItemInput> {
-  if (!isPlainObject(body)) {
-    return { ok: false, errors: [bodyError('', 'the body must be a JSON object')] };
-  }
-  const errors: FieldError[] = [];
-  for (const key of Object.keys(body)) {
-    if (!ITEM_KEYS.has(key)) errors.push(bodyError(`/${pointerSegment(key)}`, 'unknown field'));
-  }
-
-  let name = '';
-  if (!Object.hasOwn(body, 'name')) errors.push(bodyError('/name', 'name is required'));
-  else name = checkText(body.name, '/name', 'name', NAME_MAX, errors);
-
-  const { quantity } = body;
-  if (!Object.hasOwn(body, 'quantity')) {
-    errors.push(bodyError('/quantity', 'quantity is required'));
-  } else if (
-    typeof quantity !== 'number' ||
-    !Number.isInteger(quantity) ||
-    quantity < 0 ||
-    quantity > QUANTITY_MAX
-  ) {
-    errors.push(bodyError('/quantity', `quantity must be an integer from 0 to ${QUANTITY_MAX}`));
-  }
-
-  const tags: string[] = [];
-  if (Object.hasOwn(body, 'tags')) {
-    if (!Array.isArray(body.tags)) {
-      errors.push(bodyError('/tags', 'tags must be an array of strings'));
-    } else if (body.tags.length > TAGS_MAX) {
-      errors.push(bodyError('/tags', `tags must have at most ${TAGS_MAX} entries`));
-    } else {
-      body.tags.forEach((tag: unknown, index) => {
-        tags.push(checkText(tag, `/tags/${index}`, 'a tag', TAG_MAX, errors));
-      });
+// What ajv says, as the contract's errors: an unknown or missing key is reported at
+// /<key>, everything else where it was found (a bad tag at /tags/1, too many at /tags,
+// a body that is not an object at ""). One error per pointer: the first ajv found.
+function toFieldErrors(where: 'body' | 'query', errors: ErrorObject[]): FieldError[] {
+  const byPointer = new Map<string, FieldError>();
+  for (const error of errors) {
+    let pointer = error.instancePath;
+    let message = error.message ?? 'is not valid';
+    if (error.keyword === 'additionalProperties') {
+      pointer += `/${pointerSegment(String(error.params.additionalProperty))}`;
+      message = 'is not a known field';
+    } else if (error.keyword === 'required') {
+      pointer += `/${pointerSegment(String(error.params.missingProperty))}`;
+      message = 'is required';
+    } else if (error.keyword === 'pattern') {
+      // The patterns say "not blank, within the length limit after trimming, and no NUL"
+      // (PostgreSQL text cannot hold U+0000, so no engine takes it).
+      message = 'must not be blank or hold U+0000, and must fit its length limit after trimming';
     }
+    // A query parameter is named, not pointed at.
+    if (where === 'query') pointer = pointer.replace(/^\//, '');
+    if (!byPointer.has(pointer)) byPointer.set(pointer, { in: where, pointer, message });
   }
-
-  if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { name, quantity: quantity as number, tags } };
+  return [...byPointer.values()];
 }
 
-function queryError(name: string, message: string): FieldError {
-  return { in: 'query', pointer: name, message };
+const DECIMAL = /^[0-9]+$/;
+
+// A query value is text. Only plain decimal digits become a number for the schema to
+// judge; anything else (a repeated parameter, an empty value, +5, 1e1, 1.5) stays as it
+// came and fails the schema's integer type.
+function queryValue(raw: unknown): unknown {
+  return typeof raw === 'string' && DECIMAL.test(raw) ? Number(raw) : raw;
 }
 
-function readQueryInteger(
-  query: Record<string, unknown>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  errors: FieldError[],
-): number {
-  const raw = query[name];
-  if (raw === undefined) return fallback;
-  const value = typeof raw === 'string' && DECIMAL.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `from ${min} to ${max}`;
-    errors.push(queryError(name, `${name} must be a decimal integer ${range}`));
+// The schema's patterns check the lengths after trimming; the stored values are trimmed.
+function trimmed(input: ItemInput): ItemInput {
+  return {
+    name: input.name.trim(),
+    quantity: input.quantity === 0 ? 0 : input.quantity, // -0 is 0
+    tags: input.tags.map((tag) => tag.trim()),
+  };
+}
+
+function check<T>(validate: ValidateFunction, where: 'body' | 'query', value: unknown): Checked<T> {
+  if (validate(value)) return { ok: true, value: value as T };
+  return { ok: false, errors: toFieldErrors(where, validate.errors ?? []) };
+}
+
+/** The request schemas validation compiles, by name (for tests and tools). */
+export function requestSchemas(document: OpenApiDocument): Record<string, object> {
+  return {
+    'POST /v1/items body': bodySchema(document, '/v1/items', 'post'),
+    'PUT /v1/items/{id} body': bodySchema(document, '/v1/items/{id}', 'put'),
+    'GET /v1/items query': querySchema(document, '/v1/items', 'get'),
+  };
+}
+
+/** Compiles the items routes' checks from the document; throws if it lacks a schema. */
+export function compileValidators(document: OpenApiDocument): Validators {
+  // allErrors: report every field that is wrong, not only the first. useDefaults: an
+  // absent limit, offset or tags takes the document's default. validateSchema: false:
+  // checking the schemas against JSON Schema's meta-schema would double the start time
+  // (about 40 ms); test/openapi.test.ts does it instead, and strict mode still refuses
+  // unknown keywords here.
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    useDefaults: true,
+    validateSchema: false,
+  });
+  const item = ajv.compile(bodySchema(document, '/v1/items', 'post'));
+  const page = ajv.compile(querySchema(document, '/v1/items', 'get'));
+  // PUT /v1/items/{id} takes the same body; refuse to start if the document says otherwise.
+  if (
+    JSON.stringify(bodySchema(document, '/v1/items/{id}', 'put')) !==
+    JSON.stringify(bodySchema(document, '/v1/items', 'post'))
+  ) {
+    throw new Error('openapi.json: POST /v1/items and PUT /v1/items/{id} take different bodies');
   }
-  return value;
-}
-
-/** Reads `limit` (1..100, default 20) and `offset` (>= 0, default 0) from the query. */
-export function validatePagination(
-  query: Record<string, unknown>,
-): Checked<{ limit: number; offset: number }> {
-  const errors: FieldError[] = [];
-  const limit = readQueryInteger(query, 'limit', 20, 1, LIMIT_MAX, errors);
-  const offset = readQueryInteger(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER, errors);
-  if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, value: { limit, offset } };
+  return {
+    itemInput(body) {
+      const result = check<ItemInput>(item, 'body', body); // tags defaults to []
+      return result.ok ? { ok: true, value: trimmed(result.value) } : result;
+    },
+    pagination(query) {
+      // Only the declared parameters are read: unknown ones are ignored.
+      const values = {
+        limit: queryValue(query.limit),
+        offset: queryValue(query.offset),
+      };
+      return check<{ limit: number; offset: number }>(page, 'query', values);
+    },
+  };
 }

@@ -19,7 +19,10 @@ describe('settings', () => {
       logLevel: 'info',
       bodyLimitBytes: 102400,
       shutdownTimeoutMs: 10000,
+      maxHeaderBytes: 16384,
       corsOrigins: [],
+      database: { engine: 'sqlite', path: 'data/app.db' },
+      migrateOnStart: false,
     });
   });
 
@@ -30,7 +33,10 @@ describe('settings', () => {
       LOG_LEVEL: 'debug',
       BODY_LIMIT_BYTES: '10',
       SHUTDOWN_TIMEOUT_MS: '30',
+      MAX_HEADER_BYTES: '2048',
       CORS_ORIGINS: 'https://app.example, http://localhost:5173',
+      DATABASE_URL: 'sqlite:////var/lib/app/items.db',
+      MIGRATE_ON_START: 'TRUE',
     });
     assert.deepEqual(settings, {
       host: '0.0.0.0',
@@ -38,7 +44,10 @@ describe('settings', () => {
       logLevel: 'debug',
       bodyLimitBytes: 10,
       shutdownTimeoutMs: 30,
+      maxHeaderBytes: 2048,
       corsOrigins: ['https://app.example', 'http://localhost:5173'],
+      database: { engine: 'sqlite', path: '/var/lib/app/items.db' },
+      migrateOnStart: true,
     });
   });
 
@@ -49,7 +58,10 @@ describe('settings', () => {
       LOG_LEVEL: '',
       BODY_LIMIT_BYTES: '',
       SHUTDOWN_TIMEOUT_MS: '',
+      MAX_HEADER_BYTES: '',
       CORS_ORIGINS: '',
+      DATABASE_URL: '',
+      MIGRATE_ON_START: '',
     };
     assert.deepEqual(loadSettings(empty), loadSettings({}));
   });
@@ -83,18 +95,62 @@ describe('settings', () => {
       { LOG_LEVEL: 'constructor' },
       { BODY_LIMIT_BYTES: '0' },
       { SHUTDOWN_TIMEOUT_MS: '-5' },
+      { MAX_HEADER_BYTES: '512' },
       { CORS_ORIGINS: '*' },
       { CORS_ORIGINS: 'https://app.example/' },
       { CORS_ORIGINS: 'app.example' },
+      { DATABASE_URL: 'mysql://app@db/items' },
+      { DATABASE_URL: 'sqlite://data/app.db' },
+      { DATABASE_URL: 'sqlite:///' },
+      { DATABASE_URL: 'postgresql://' },
+      { DATABASE_URL: 'data/app.db' },
+      { DATABASE_URL: 'postgresql://postgres:postgres@127.0.0.1:5432/app' },
+      { MIGRATE_ON_START: 'maybe' },
+      { MIGRATE_ON_START: 'on' },
     ]) {
       const [name] = Object.keys(env);
       assert.throws(
         () => loadSettings(env),
         (err: unknown) => {
           assert.ok(err instanceof SettingsError);
-          assert.ok(err.message.startsWith(`${name}=`), err.message);
+          // DATABASE_URL is named without its value (it may hold a password).
+          const prefix = name === 'DATABASE_URL' ? `${name} ` : `${name}=`;
+          assert.ok(err.message.startsWith(prefix), err.message);
           return true;
         },
+      );
+    }
+  });
+  it('reads MIGRATE_ON_START as on or off, in any case', () => {
+    for (const on of ['1', 'true', 'yes', 'Yes', 'TRUE']) {
+      assert.equal(loadSettings({ MIGRATE_ON_START: on }).migrateOnStart, true, on);
+    }
+    for (const off of ['0', 'false', 'no', 'NO', '']) {
+      assert.equal(loadSettings({ MIGRATE_ON_START: off }).migrateOnStart, false, off);
+    }
+  });
+
+  it('names DATABASE_URL and the forms it takes in its error, never its value', () => {
+    for (const url of [
+      'mysql://app:hunter2@db/items',
+      'postgresql://app:hunter2@db.example:5432/items',
+      'sqlite:///:memory:',
+      'sqlite:///data/',
+      'sqlite:///app.db?mode=ro',
+    ]) {
+      assert.throws(
+        () => loadSettings({ DATABASE_URL: url }),
+        (err: unknown) => {
+          assert.ok(err instanceof SettingsError);
+          assert.ok(!err.message.includes('hunter2') && !err.message.includes(url), err.message);
+          assert.ok(!err.message.includes('\n'), err.message);
+          assert.match(
+            err.message,
+            /^DATABASE_URL is not valid: .*sqlite:\/\/\/relative\/path or sqlite:\/\/\/\/absolute\/path$/,
+          );
+          return true;
+        },
+        url,
       );
     }
   });

@@ -28,6 +28,14 @@ describe('item validation', () => {
     }
   });
 
+  it('refuses a NUL in a name or a tag, in every engine', async () => {
+    assert.deepEqual(await pointersOf({ name: 'a\u0000b', quantity: 1 }), ['/name']);
+    assert.deepEqual(await pointersOf({ name: 'a', quantity: 1, tags: ['ok', '\u0000'] }), [
+      '/tags/1',
+    ]);
+    assert.deepEqual(await pointersOf({ name: '\u0000', quantity: -1 }), ['/name', '/quantity']);
+  });
+
   it('requires name and quantity', async () => {
     assert.deepEqual(await pointersOf({}), ['/name', '/quantity']);
     assert.deepEqual(await pointersOf({ name: 'n' }), ['/quantity']);

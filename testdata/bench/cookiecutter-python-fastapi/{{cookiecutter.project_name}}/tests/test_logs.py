@@ -75,7 +75,8 @@ def test_access_line_escapes_the_path(
     out = capsys.readouterr().out
     assert out.isascii()
     [entry] = [json.loads(line) for line in out.splitlines()]
-    assert entry["path"] == '/café\n"'
+    # The path as sent, percent-encoding kept (as the problems' instance).
+    assert entry["path"] == "/caf%C3%A9%0A%22"
     assert entry["status"] == 404
 
 

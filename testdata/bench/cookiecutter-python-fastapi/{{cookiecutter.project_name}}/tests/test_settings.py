@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from {{ cookiecutter.package_name }}.settings import (
+    DATABASE_URL_FORMS,
     LEVEL_NAMES,
     Settings,
     SettingsError,
@@ -21,6 +22,8 @@ DEFAULTS = Settings(
     body_limit_bytes=102400,
     shutdown_timeout_ms=10000,
     cors_origins=(),
+    database_url="sqlite:///data/app.db",
+    migrate_on_start=False,
 )
 
 
@@ -103,7 +106,10 @@ def test_env_example_lists_every_setting_with_its_default() -> None:
     assert set(entries) == {name.upper() for name in Settings.model_fields}
     for name, value in entries.items():
         default = getattr(DEFAULTS, name.lower())
-        shown = ",".join(default) if isinstance(default, tuple) else str(default)
+        if isinstance(default, bool):
+            shown = "1" if default else "0"
+        else:
+            shown = ",".join(default) if isinstance(default, tuple) else str(default)
         assert value == shown, name
 
 
@@ -123,6 +129,8 @@ def test_env_example_lists_every_setting_with_its_default() -> None:
         ("CORS_ORIGINS", "*"),
         ("CORS_ORIGINS", "https://a.example/"),
         ("CORS_ORIGINS", "a.example"),
+        ("MIGRATE_ON_START", "ture"),
+        ("MIGRATE_ON_START", "2"),
     ],
 )
 def test_bad_values_are_one_line_errors(
@@ -149,3 +157,54 @@ def test_bad_setting_stops_the_start() -> None:
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
     assert "PORT='abc'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite:///data/app.db",
+        "sqlite:///app.db",
+        "sqlite:////var/lib/app/app.db",
+    ],
+)
+def test_database_url_forms(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert load_settings().database_url == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://app:secret@db.example:5432/items",
+        "sqlite+aiosqlite:///data/app.db",
+        "sqlite://",
+        "sqlite:///",
+        "sqlite:///:memory:",
+        "sqlite:///app.db?mode=ro",
+        "sqlite:///data/",
+        "mysql://app:secret@db.example/items",
+        "data/app.db",
+    ],
+)
+def test_bad_database_url_names_the_forms_and_hides_the_value(
+    monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith("invalid settings: DATABASE_URL: must look like ")
+    assert DATABASE_URL_FORMS in message
+    assert "secret" not in message
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("1", True), ("TRUE", True), ("yes", True), ("0", False), ("False", False), ("no", False)],
+)
+def test_migrate_on_start_values(
+    monkeypatch: pytest.MonkeyPatch, value: str, expected: bool
+) -> None:
+    monkeypatch.setenv("MIGRATE_ON_START", value)
+    assert load_settings().migrate_on_start is expected

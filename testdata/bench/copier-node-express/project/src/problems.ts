@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from './logger.ts';
+import { DatabaseUnavailable } from './store.ts';
 
 // RFC 9457 problem details: the one error shape of the API.
 
@@ -12,6 +13,7 @@ const TITLES: Readonly<Record<number, string>> = {
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -108,9 +110,12 @@ export function sendProblem(
   res.send(JSON.stringify(problemBody(req, status, detail, errors)));
 }
 
+/** The 404 detail: it repeats nothing the client sent (`instance` names the path). */
+export const NOT_FOUND_DETAIL = 'No resource at this path.';
+
 /** The fallback route: any path no route serves. */
 export const notFound: RequestHandler = (req, res) => {
-  sendProblem(req, res, 404, `No resource at ${requestPath(req)}.`);
+  sendProblem(req, res, 404, NOT_FOUND_DETAIL);
 };
 
 /** A handler for a known path with a method it does not serve. */
@@ -122,6 +127,9 @@ export function methodNotAllowed(allow: readonly string[]): RequestHandler {
     });
   };
 }
+
+/** The 503 detail of a request that needed the database while it could not answer. */
+export const DATABASE_UNAVAILABLE_DETAIL = 'The database is unavailable; try again later.';
 
 /** The fields Express and its body reader put on the errors they raise. */
 interface FrameworkError {
@@ -168,6 +176,12 @@ export function errorHandler({
     }
     if (problem) {
       sendProblem(req, res, problem.status, problem.detail, problem);
+      return;
+    }
+    if (err instanceof DatabaseUnavailable) {
+      // The driver's text goes to the log, never into the body.
+      logger.warn({ err: err.cause, request_id: req.id }, 'database unavailable');
+      sendProblem(req, res, 503, DATABASE_UNAVAILABLE_DETAIL);
       return;
     }
     logger.error({ err, request_id: req.id }, 'unexpected error');

@@ -24,14 +24,29 @@ const LOG_LEVELS: Readonly<Record<string, LogLevel>> = {
 
 export const DEFAULT_PORT = 3000;
 
+/** A SQLite file under data/, resolved from the working directory. */
+export const DEFAULT_DATABASE_URL = 'sqlite:///data/app.db';
+
+/** Where items live: a SQLite file (a relative path is from the working directory). */
+export interface Database {
+  readonly engine: 'sqlite';
+  readonly path: string;
+}
+
 export interface Settings {
   readonly host: string;
   readonly port: number;
   readonly logLevel: LogLevel;
   readonly bodyLimitBytes: number;
   readonly shutdownTimeoutMs: number;
+  /** The largest request head (request line and headers) in bytes; over it, 431. */
+  readonly maxHeaderBytes: number;
   /** Origins allowed to call the API from a browser; empty: no CORS headers at all. */
   readonly corsOrigins: readonly string[];
+  /** DATABASE_URL, parsed. */
+  readonly database: Database;
+  /** Apply pending migrations before listening (MIGRATE_ON_START). */
+  readonly migrateOnStart: boolean;
 }
 
 export class SettingsError extends Error {
@@ -108,6 +123,44 @@ function readOrigins(env: Env): readonly string[] {
   return Object.freeze(origins.map((origin) => origin.toLowerCase()));
 }
 
+const DATABASE_FORMS = 'sqlite:///relative/path or sqlite:////absolute/path';
+
+/** DATABASE_URL: sqlite:///PATH (from the working directory) or sqlite:////ABSOLUTE/PATH. */
+function readDatabase(env: Env): Database {
+  const raw = read(env, 'DATABASE_URL') ?? DEFAULT_DATABASE_URL;
+  const path = raw.startsWith('sqlite:///') ? raw.slice('sqlite:///'.length) : '';
+  const file = path !== '' && path !== '/' && !path.endsWith('/') && !path.startsWith(':memory:');
+  if (!file || /[?#\0]/.test(path)) {
+    // Never repeats the value, as for PostgreSQL (where it may hold a password).
+    throw new SettingsError(
+      `DATABASE_URL is not valid: this project keeps items in a SQLite file; expected ${DATABASE_FORMS}`,
+    );
+  }
+  return Object.freeze({ engine: 'sqlite', path });
+}
+
+const SWITCH: Readonly<Record<string, boolean>> = {
+  '1': true,
+  true: true,
+  yes: true,
+  '0': false,
+  false: false,
+  no: false,
+};
+
+/** MIGRATE_ON_START: 1, true or yes is on; 0, false, no or empty is off; any case. */
+function readMigrateOnStart(env: Env): boolean {
+  const raw = read(env, 'MIGRATE_ON_START');
+  if (raw === undefined) return false;
+  const value = Object.hasOwn(SWITCH, raw.toLowerCase()) ? SWITCH[raw.toLowerCase()] : undefined;
+  if (value === undefined) {
+    throw new SettingsError(
+      `MIGRATE_ON_START=${JSON.stringify(raw)} is not valid: expected 1, true or yes (on), or 0, false, no or empty (off)`,
+    );
+  }
+  return value;
+}
+
 /**
  * Reads the settings from an environment object (process.env by default).
  * Unset or empty variables take their defaults; anything else must be valid.
@@ -120,7 +173,10 @@ export function loadSettings(env: Env = process.env): Settings {
     logLevel: readLogLevel(env),
     bodyLimitBytes: readInteger(env, 'BODY_LIMIT_BYTES', 102400, 1, 1024 * 1024 * 1024),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 10000, 0, 24 * 60 * 60 * 1000),
+    maxHeaderBytes: readInteger(env, 'MAX_HEADER_BYTES', 16384, 1024, 1024 * 1024),
     corsOrigins: readOrigins(env),
+    database: readDatabase(env),
+    migrateOnStart: readMigrateOnStart(env),
   });
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,28 +10,40 @@ import { fileURLToPath } from 'node:url';
 import { createHttpServer } from '../src/http-server.ts';
 import { createLogger } from '../src/logger.ts';
 import { loadSettings, type Settings } from '../src/settings.ts';
-import { type ItemStore, MemoryStore } from '../src/store.ts';
+import type { ItemStore } from '../src/store.ts';
+import { openTestStore, processEnv } from './test-store.ts';
 
 /** A log line as the tests read it back. */
 export type LogLine = Record<string, unknown>;
 
 /**
- * Starts the real HTTP server on a free port with captured logs.
- * Stop it with `await app.close()`.
+ * Starts the real HTTP server on a free port with captured logs, on a store of its own
+ * (test-store.ts) unless one is given. Stop it with `await app.close()`.
  */
 export async function startServer({
   settings: overrides = {},
-  store = new MemoryStore(),
+  store: given,
+  headersTimeoutMs,
 }: {
   settings?: Partial<Settings>;
   store?: ItemStore;
+  headersTimeoutMs?: number;
 } = {}) {
   const settings: Settings = { ...loadSettings({}), ...overrides };
+  const { store, close: closeStore } = given
+    ? { store: given, close: async () => {} }
+    : await openTestStore();
   const logs: LogLine[] = [];
   const destination = { write: (line: string) => logs.push(JSON.parse(line)) };
   const logger = createLogger({ level: 'info', destination });
   const lifecycle = { draining: false };
-  const created = createHttpServer({ settings, store, logger, lifecycle });
+  const created = createHttpServer({
+    settings,
+    store,
+    logger,
+    lifecycle,
+    ...(headersTimeoutMs === undefined ? {} : { headersTimeoutMs }),
+  });
   const { server } = created;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -41,11 +54,14 @@ export async function startServer({
     lifecycle,
     logger,
     logs,
-    close: () =>
-      new Promise<void>((resolve) => {
+    store,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await closeStore();
+    },
   };
 }
 
@@ -136,10 +152,13 @@ const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** What assertProblem reads: a fetch response, or a raw one through asResponse(). */
@@ -177,6 +196,64 @@ export function asResponse(raw: RawResponse): ProblemResponse {
         return value === undefined ? null : String(value);
       },
     },
+  };
+}
+
+/** A raw answer read off a socket until the server closes it. */
+export interface SocketAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Writes `bytes` on a new connection and reads the answer until the server closes the
+ * connection (`closeAfterMs`: or until then, for answers on a kept-alive connection).
+ * For what no HTTP client sends: oversized heads, unfinished heads, Upgrade headers.
+ */
+export async function socketExchange(
+  app: { port: number },
+  bytes: string | Buffer,
+  { closeAfterMs }: { closeAfterMs?: number } = {},
+): Promise<SocketAnswer & { closedByServer: boolean }> {
+  const socket = net.connect(app.port, '127.0.0.1');
+  const parts: Buffer[] = [];
+  socket.on('data', (part: Buffer) => parts.push(part));
+  socket.on('error', () => {});
+  socket.write(bytes);
+  let closedByServer = true;
+  await new Promise<void>((resolve) => {
+    socket.on('close', () => resolve());
+    if (closeAfterMs !== undefined) {
+      setTimeout(() => {
+        closedByServer = false;
+        socket.destroy();
+      }, closeAfterMs);
+    }
+  });
+  const text = Buffer.concat(parts).toString('utf8');
+  const [head = '', ...rest] = text.split('\r\n\r\n');
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return {
+    status: Number(statusLine.split(' ')[1]),
+    headers,
+    body: rest.join('\r\n\r\n'),
+    closedByServer,
+  };
+}
+
+/** Adapts a socket answer to what assertProblem reads. */
+export function socketProblem(answer: SocketAnswer): ProblemResponse {
+  return {
+    status: answer.status,
+    text: answer.body,
+    json: answer.body ? JSON.parse(answer.body) : undefined,
+    headers: { get: (name) => answer.headers[name.toLowerCase()] ?? null },
   };
 }
 
@@ -219,7 +296,7 @@ export function startProcess(env: Record<string, string> = {}, cwd?: string): Se
   const dir = cwd ?? emptyDir();
   const child = spawn(process.execPath, [SERVER], {
     cwd: dir,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...processEnv(), ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: LogLine[] = [];

@@ -73,7 +73,8 @@ describe('items', () => {
   });
 
   it('answers 404 for unknown and non-UUID ids, before validating a PUT body', async () => {
-    for (const id of [MISSING, 'not-a-uuid', MISSING.toUpperCase(), '123']) {
+    const upper = 'ABCDEF00-0000-4000-8000-00000000000A';
+    for (const id of [MISSING, 'not-a-uuid', upper, '123']) {
       const path = `/v1/items/${id}`;
       assertProblem(await request(app, 'GET', path), 404, path);
       assertProblem(await request(app, 'DELETE', path), 404, path);

@@ -4,6 +4,7 @@ import contextlib
 import logging
 import signal
 import socket
+import sys
 import threading
 from collections.abc import Generator
 from pathlib import Path
@@ -14,6 +15,8 @@ import uvicorn
 from fastapi import FastAPI
 
 from .app import Lifecycle, create_app
+from .database import migrate
+from .head_limits import HeadLimitedProtocol
 from .logs import configure_logging
 from .settings import Settings, load_settings
 
@@ -69,6 +72,9 @@ def _options(settings: Settings) -> dict[str, Any]:
         "host": settings.host,
         "port": settings.port,
         "ws": "none",
+        # httptools with the request head's limits (431, and the 10 s head timeout).
+        "http": HeadLimitedProtocol,
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
         "log_config": None,
         "log_level": None,
         "access_log": False,
@@ -77,8 +83,30 @@ def _options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def migrate_on_start(settings: Settings) -> bool:
+    """With MIGRATE_ON_START, apply the pending migrations (before anything listens);
+    False, after one line on stderr, when that fails."""
+    if not settings.migrate_on_start:
+        return True
+    try:
+        migrate(settings.database_url)
+    except Exception as exc:  # whatever stops the migrations stops the start
+        cause = getattr(exc, "orig", None) or exc
+        first_line = (str(cause).strip().splitlines() or [""])[0]
+        print(
+            f"{__package__}: MIGRATE_ON_START: the migrations failed: "
+            f"{type(cause).__name__}: {first_line}",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
 def serve(settings: Settings) -> int:
-    """Serve until a signal; return the exit code (0, or 1 if the drain timed out)."""
+    """Serve until a signal; return the exit code (0, or 1 if the drain timed out, or
+    if MIGRATE_ON_START's migrations failed)."""
+    if not migrate_on_start(settings):
+        return 1
     app = create_app(settings)
     server = Server(uvicorn.Config(app, **_options(settings)), app.state.lifecycle)
     server.run()
@@ -89,6 +117,8 @@ def serve_with_reload(settings: Settings) -> int:
     """Development: uvicorn's reloader watches the package's files and restarts a worker
     process whenever one changes. Each worker reads the settings (and .env) again through
     reload_app; the graceful drain and its exit codes are serve's, not this one's."""
+    if not migrate_on_start(settings):  # once, before the first worker starts
+        return 1
     uvicorn.run(
         f"{__package__}.server:reload_app",
         factory=True,

@@ -18,6 +18,11 @@ LEVEL_NAMES = ("trace", "debug", "info", "warn", "warning", "error", "fatal", "c
 # An origin as browsers send it: scheme://host[:port], no path, no trailing slash.
 _ORIGIN = re.compile(r"[a-z][a-z0-9+.-]*://[a-z0-9.:\[\]-]+")
 
+DEFAULT_DATABASE_URL = "sqlite:///data/app.db"
+# The forms DATABASE_URL takes in this project (generated for SQLite).
+DATABASE_URL_FORMS = "sqlite:///relative/path or sqlite:////absolute/path"
+_SWITCH = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
 
 class SettingsError(Exception):
     """A setting is invalid; the message is one line."""
@@ -42,13 +47,20 @@ class Settings(BaseSettings):
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
     log_level: LogLevel = "info"
     body_limit_bytes: int = Field(default=102_400, ge=1)
+    # The largest request head (request line and headers); larger is 431.
+    max_header_bytes: int = Field(default=16_384, ge=1)
     shutdown_timeout_ms: int = Field(default=10_000, ge=0)
     # Comma-separated in the environment; empty: no CORS headers at all.
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    # Where the items live; see DATABASE_URL_FORMS.
+    database_url: str = DEFAULT_DATABASE_URL
+    # Apply pending migrations before listening.
+    migrate_on_start: bool = False
 
     @field_validator(
         "port",
         "body_limit_bytes",
+        "max_header_bytes",
         "shutdown_timeout_ms",
         mode="before",
     )
@@ -94,6 +106,35 @@ class Settings(BaseSettings):
             origins.append(origin)
         return tuple(origins)
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: Any) -> Any:
+        if isinstance(value, str) and not _is_database_url(value.strip()):
+            raise PydanticCustomError("database_url", "must look like " + DATABASE_URL_FORMS)
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("migrate_on_start", mode="before")
+    @classmethod
+    def _switch(cls, value: Any) -> Any:
+        # Only these words, so that a typo ("ture") stops the start instead of meaning off.
+        if isinstance(value, str):
+            if value.strip().lower() not in _SWITCH:
+                raise PydanticCustomError("switch", "must be 1, true, yes, 0, false or no")
+            return _SWITCH[value.strip().lower()]
+        return value
+
+
+def _is_database_url(url: str) -> bool:
+    """Whether `url` is one of DATABASE_URL_FORMS."""
+    path = url.removeprefix("sqlite:///")
+    return (
+        url.startswith("sqlite:///")
+        and path not in ("", "/")
+        and not path.endswith("/")
+        and not path.startswith(":memory:")
+        and not any(c in path for c in "?#\x00")
+    )
+
 
 def load_settings() -> Settings:
     """Read the settings, or raise SettingsError with a one-line reason."""
@@ -109,5 +150,8 @@ def describe_errors(exc: ValidationError) -> str:
     for error in exc.errors():
         name = ".".join(str(part) for part in error["loc"][:1]).upper()
         message = " ".join(str(error["msg"]).split())
+        if name == "DATABASE_URL":  # it may hold a password: never echoed
+            parts.append(f"{name}: {message}")
+            continue
         parts.append(f"{name}={error['input']!r}: {message}")
     return "invalid settings: " + "; ".join(parts)

@@ -1,4 +1,5 @@
-"""The in-memory item store: the single place that holds items, and where a database plugs in."""
+"""The in-memory item store (a project generated with database: memory keeps its items
+here), the clock of every store, and the failure every store raises when it cannot work."""
 
 import asyncio
 import uuid
@@ -6,6 +7,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .models import Item, ItemIn
+
+
+class StorageUnavailable(Exception):
+    """The store cannot serve the request now (the database is down, or failed): a 503
+    problem, whose body never carries the cause."""
 
 
 def utc_now() -> datetime:

@@ -1,4 +1,5 @@
-"""RFC 9457 problem details: the one shape of every error response."""
+"""RFC 9457 problem details: the one shape of every error response, and the exception
+handlers that turn FastAPI's and Starlette's errors into it."""
 
 from collections.abc import Mapping
 from http import HTTPStatus
@@ -7,39 +8,60 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
-from .models import json_pointer
+from .models import Problem, ValidationProblem
+from .storage import StorageUnavailable
 
 PROBLEM_JSON = "application/problem+json"
 
 # RFC 9110 reason phrases, fixed here because http.HTTPStatus wording varies by Python version.
-_TITLES = {
+TITLES = {
     400: "Bad Request",
     404: "Not Found",
     405: "Method Not Allowed",
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    431: "Request Header Fields Too Large",
     500: "Internal Server Error",
     503: "Service Unavailable",
 }
 
+# Fixed texts: a detail never repeats what the client sent.
 _DETAILS = {
     400: "The request is malformed.",
     404: "The requested resource was not found.",
     405: "The method is not allowed on this resource.",
     422: "The request is invalid.",
     500: "An unexpected error occurred.",
+    503: "The database is unavailable; try again later.",
 }
 
-_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
-class ProblemError(Exception):
-    """Raised anywhere in a request to answer with a problem details response."""
+Responses = dict[int | str, dict[str, Any]]
+
+
+def _described(status: int, description: str, model: type[Problem] = Problem) -> Responses:
+    return {status: {"model": model, "description": description, "content": {PROBLEM_JSON: {}}}}
+
+
+# For `responses=` of the routes: the problems each can answer, in the OpenAPI document.
+BAD_REQUEST = _described(400, "Malformed JSON.")
+NOT_FOUND = _described(404, "Unknown id.")
+CONTENT_TOO_LARGE = _described(413, "The body is over BODY_LIMIT_BYTES.")
+UNSUPPORTED_MEDIA_TYPE = _described(415, "Not application/json, or encoded.")
+UNPROCESSABLE = _described(422, "Validation failed.", ValidationProblem)
+INTERNAL_ERROR = _described(500, "Anything unexpected.")
+SERVICE_UNAVAILABLE = _described(503, "The database cannot be reached (or failed).")
+
+
+class ProblemError(HTTPException):
+    """Raised anywhere in a request to answer with a problem details response. An
+    HTTPException, so that FastAPI lets it through while it reads a body."""
 
     def __init__(
         self,
@@ -49,11 +71,17 @@ class ProblemError(Exception):
         errors: list[dict[str, str]] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
+        super().__init__(status, detail, dict(headers) if headers else None)
+        self.problem_detail = detail
         self.errors = errors
-        self.headers = headers
+
+
+def request_path(scope: Scope) -> str:
+    """The path as the client sent it: percent-encoding kept, no query."""
+    raw: bytes | None = scope.get("raw_path")
+    if raw is None:
+        return str(scope.get("path", ""))
+    return raw.decode("latin-1")
 
 
 def problem_response(
@@ -67,10 +95,10 @@ def problem_response(
     """Build the problem details response for the request in `scope`."""
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": _TITLES.get(status) or HTTPStatus(status).phrase,
+        "title": TITLES.get(status) or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail or _DETAILS.get(status) or HTTPStatus(status).description,
-        "instance": scope.get("path", ""),
+        "instance": request_path(scope),
         "request_id": scope.get("state", {}).get("request_id", ""),
     }
     if errors is not None:
@@ -79,18 +107,25 @@ def problem_response(
 
 
 def allowed_methods(scope: Scope) -> str:
-    """List the methods that the routes matching this path serve, for an `Allow` header."""
+    """The methods the routes matching this path serve, for an `Allow` header (HEAD,
+    answered wherever GET is, is left out, as the contract allows)."""
     methods: set[str] = set()
-    routes: list[APIRoute] = scope["app"].state.http_routes
-    for route in routes:
-        if route.path_regex.fullmatch(scope["path"]):
-            methods.update(route.methods or ())
+    for route in scope["app"].state.http_routes:
+        regex, route_methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if regex is not None and route_methods and regex.fullmatch(scope["path"]):
+            methods.update(route_methods)
     return ", ".join(m for m in _METHOD_ORDER if m in methods)
+
+
+async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
+    """The router's answer for an unknown path: the 404 problem, for a WebSocket
+    handshake too (as an HTTP response instead of the bare 403 of a refused socket)."""
+    await problem_response(scope, 404)(scope, receive, send)
 
 
 async def _problem_error(request: Request, exc: ProblemError) -> JSONResponse:
     return problem_response(
-        request.scope, exc.status, exc.detail, errors=exc.errors, headers=exc.headers
+        request.scope, exc.status_code, exc.problem_detail, errors=exc.errors, headers=exc.headers
     )
 
 
@@ -102,12 +137,24 @@ async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
     return problem_response(request.scope, exc.status_code, headers=headers)
 
 
+async def _storage_unavailable(request: Request, exc: StorageUnavailable) -> JSONResponse:
+    # The cause (driver text) stays in the server: the log has its class.
+    return problem_response(request.scope, 503)
+
+
+def _pointer(path: list[Any]) -> str:
+    """An RFC 6901 JSON pointer from a validation error's location in the body."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    # pydantic's locations: ("body", "tags", 0) is /tags/0, ("body",) is the body
+    # itself (""), ("query", "limit") is the parameter's name.
     errors = []
     for error in exc.errors():
         where, *path = error["loc"] or ("body",)
-        pointer = json_pointer(path) if where == "body" else ".".join(map(str, path))
-        errors.append({"in": str(where), "pointer": pointer, "message": error["msg"]})
+        pointer = _pointer(path) if where == "body" else ".".join(map(str, path))
+        errors.append({"in": str(where), "pointer": pointer, "message": str(error["msg"])})
     return problem_response(request.scope, 422, errors=errors)
 
 
@@ -117,3 +164,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.exception_handler(ProblemError)(_problem_error)
     app.exception_handler(HTTPException)(_http_error)
     app.exception_handler(RequestValidationError)(_validation_error)
+    app.exception_handler(StorageUnavailable)(_storage_unavailable)
+    app.router.default = not_found

@@ -1,0 +1,1 @@
+"""The revisions, oldest first (Alembic reads their files, not this package)."""
