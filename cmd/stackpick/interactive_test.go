@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -489,7 +490,7 @@ func TestSpinnerOnATerminal(t *testing.T) {
 	s := startSession(t, t.TempDir(), "new", "spin", "--yes", "--stack", "node", "--install")
 	s.expect("install (")
 	s.expect("s)")
-	s.expect("install     ok")
+	s.expect(fmt.Sprintf("%-*s ok", stepNameWidth, "install"))
 	if code := s.wait(); code != 0 {
 		t.Fatalf("exit %d", code)
 	}

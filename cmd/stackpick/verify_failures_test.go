@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -71,13 +72,14 @@ func TestVerifyShowsFailingTestsFirst(t *testing.T) {
 			if code != exitVerify {
 				t.Fatalf("verify: exit %d, want %d:\n%s", code, exitVerify, text)
 			}
-			step := text[max(strings.Index(text, "\ntest     FAILED"), 0)+1:]
+			failed := fmt.Sprintf("%-*s FAILED", stepNameWidth, "test")
+			step := text[max(strings.Index(text, "\n"+failed), 0)+1:]
 			if i := strings.Index(step, "\nboot "); i >= 0 {
 				step = step[:i]
 			}
 			first := strings.Index(step, "✖ "+name)
 			tail := strings.Index(step, "output (tail):")
-			if !strings.HasPrefix(step, "test     FAILED") || first < 0 || !strings.Contains(step[first:], msg) || tail < 0 || first > tail || strings.Index(step, msg) > tail {
+			if !strings.HasPrefix(step, failed) || first < 0 || !strings.Contains(step[first:], msg) || tail < 0 || first > tail || strings.Index(step, msg) > tail {
 				t.Errorf("the test step does not show %q and %q before the output:\n%s", name, msg, step)
 			}
 
