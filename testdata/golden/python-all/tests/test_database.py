@@ -240,6 +240,24 @@ def _run_server(**env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_alembic_command_line_migrates_and_logs_plainly(database_url: str) -> None:
+    """The README's command, as a user runs it from the project folder: it reads
+    alembic.ini (whose log format fileConfig takes raw) and DATABASE_URL."""
+    migrate_down(database_url)
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "INFO  [alembic.runtime.migration] Running upgrade  -> 0001" in result.stderr
+    assert "%(" not in result.stderr
+
+
 def test_migrate_on_start_applies_the_migrations(start: Start, database_url: str) -> None:
     migrate_down(database_url)
     process, port = start(MIGRATE_ON_START="yes")

@@ -177,7 +177,11 @@ def _assert_unavailable(client: TestClient) -> None:
     assert client.post("/v1/items", json={"name": ""}).status_code == 422
     assert client.put(f"/v1/items/{some_id}", json={"name": 1}).status_code == 422
     # Only the lower-case UUID v4 the server makes is an id; any other is unknown at once.
-    for other in ["not-a-uuid", some_id.upper(), "00000000-0000-0000-0000-000000000000"]:
+    for other in [
+        "not-a-uuid",
+        "ABCDEF00-0000-4000-8000-000000000000",
+        "00000000-0000-0000-0000-000000000000",
+    ]:
         assert client.get(f"/v1/items/{other}").status_code == 404, other
     assert client.get("/v1/items", params={"limit": "0"}).status_code == 422
     assert client.get("/livez").status_code == 200
@@ -234,6 +238,24 @@ def _run_server(**env: str) -> subprocess.CompletedProcess[str]:
         timeout=30,
         check=False,
     )
+
+
+def test_alembic_command_line_migrates_and_logs_plainly(database_url: str) -> None:
+    """The README's command, as a user runs it from the project folder: it reads
+    alembic.ini (whose log format fileConfig takes raw) and DATABASE_URL."""
+    migrate_down(database_url)
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "INFO  [alembic.runtime.migration] Running upgrade  -> 0001" in result.stderr
+    assert "%(" not in result.stderr
 
 
 def test_migrate_on_start_applies_the_migrations(start: Start, database_url: str) -> None:
