@@ -5,6 +5,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/stackpick/stackpick/generator/verify"
 )
 
 // progress shows long steps: a spinner with the elapsed time on a terminal, plain
@@ -48,9 +50,9 @@ func (p *progress) start(name string) {
 	}()
 }
 
-// stepNameWidth fits the longest step name (verify's "conformance" and "persistence"),
-// so that the marks and times line up in one column.
-const stepNameWidth = 11
+// stepNameWidth fits the longest step name (verify's), so that the marks and times
+// line up in one column.
+const stepNameWidth = max(len(verify.StepConformance), len(verify.StepPersistence), len(verify.StepMigrations))
 
 // end stops the spinner and prints the step's result line.
 func (p *progress) end(name string, ok bool, seconds float64, detail string) {
